@@ -1,0 +1,76 @@
+"""The demo API. Keys, balances, rate limits and idempotency wrap these views
+as decorators; the views themselves only say what a job does."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+import errorkit
+
+from .catalog import MODELS, DemoModel
+from .models import Job
+from .serializers import JobRequestSerializer, JobSerializer
+
+
+class UpstreamCrashed(RuntimeError):
+    """demo-crash's deliberate bug: the handler must answer 500 without this text."""
+
+
+def get_model(model_id: str) -> DemoModel:
+    try:
+        return MODELS[model_id]
+    except KeyError:
+        raise errorkit.NotFound(
+            _("No model %(id)r. Use a model from GET /v1/models.") % {"id": model_id},
+            code="model_not_found",
+        ) from None
+
+
+def run_model(model: DemoModel, payload: object) -> object:
+    if model.id == "demo-crash":
+        raise UpstreamCrashed("demo-crash: secret internal state 0xdeadbeef")
+    if model.id == "demo-flaky":
+        raise errorkit.BadGateway()
+    if model.id == "demo-overloaded":
+        raise errorkit.ServiceUnavailable(retry_after=30)
+    return payload
+
+
+class ModelList(APIView):
+    def get(self, request: Request) -> Response:
+        return Response({"data": [m.as_dict() for m in MODELS.values()]})
+
+
+class ModelDetail(APIView):
+    def get(self, request: Request, model_id: str) -> Response:
+        return Response(get_model(model_id).as_dict())
+
+
+class JobList(APIView):
+    def post(self, request: Request) -> Response:
+        serializer = JobRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        model = get_model(serializer.validated_data["model"])
+        payload = serializer.validated_data["input"]
+        output = run_model(model, payload)
+        job = Job.objects.create(
+            owner=request.user if getattr(request.user, "is_authenticated", False) else None,
+            model=model.id,
+            input=payload,
+            output=output,
+            cost=model.price,
+        )
+        return Response(JobSerializer(job).data, status=201)
+
+
+class JobDetail(APIView):
+    def get(self, request: Request, job_id: str) -> Response:
+        job = Job.objects.filter(pk=job_id).first()
+        if job is None:
+            raise errorkit.NotFound(
+                _("No job %(id)r.") % {"id": job_id}, code="job_not_found"
+            )
+        return Response(JobSerializer(job).data)

@@ -1,0 +1,108 @@
+"""System checks that explain a misconfiguration and how to fix it."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+from .conf import DEFAULTS, SETTINGS_NAME, errorkit_settings
+
+HANDLER_PATH = "errorkit.handlers.exception_handler"
+MIDDLEWARE_PATH = "errorkit.middleware.ErrorkitMiddleware"
+
+# Middleware that may answer a request on its own, before the view: errorkit's
+# must wrap them so that their answers carry X-Request-ID and JSON errors.
+EARLY_ANSWERING_MIDDLEWARE = (
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+)
+
+
+@register(Tags.compatibility)
+def check_exception_handler(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    handler = getattr(settings, "REST_FRAMEWORK", {}).get("EXCEPTION_HANDLER")
+    if handler == HANDLER_PATH:
+        return []
+    return [
+        Warning(
+            f"REST_FRAMEWORK['EXCEPTION_HANDLER'] is {handler!r}, not errorkit's: "
+            "DRF views will answer DRF's own error bodies, not errorkit's.",
+            hint=f"Set REST_FRAMEWORK['EXCEPTION_HANDLER'] = {HANDLER_PATH!r}. "
+            "If your handler wraps errorkit's on purpose, silence errorkit.W001.",
+            id="errorkit.W001",
+        )
+    ]
+
+
+@register(Tags.compatibility)
+def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
+    if MIDDLEWARE_PATH not in middleware:
+        return [
+            Warning(
+                f"{MIDDLEWARE_PATH} is not in MIDDLEWARE: responses carry no "
+                "X-Request-ID, and errors outside DRF views (unknown URLs, CSRF "
+                "failures, plain Django views) answer HTML.",
+                hint=f"Add {MIDDLEWARE_PATH!r} near the top of MIDDLEWARE.",
+                id="errorkit.W002",
+            )
+        ]
+    position = middleware.index(MIDDLEWARE_PATH)
+    before = [m for m in middleware[:position] if m in EARLY_ANSWERING_MIDDLEWARE]
+    if not before:
+        return []
+    return [
+        Warning(
+            f"{MIDDLEWARE_PATH} comes after {', '.join(before)}: what those answer "
+            "on their own gets no X-Request-ID and no JSON error body.",
+            hint=f"Move {MIDDLEWARE_PATH!r} above {before[0]!r} in MIDDLEWARE.",
+            id="errorkit.W003",
+        )
+    ]
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    user_settings = getattr(settings, SETTINGS_NAME, None)
+    if user_settings is not None and not isinstance(user_settings, dict):
+        return [
+            Error(
+                f"{SETTINGS_NAME} must be a dict, not {type(user_settings).__name__}.",
+                hint=f"Write {SETTINGS_NAME} = {{...}} with keys from errorkit's docs.",
+                id="errorkit.E002",
+            )
+        ]
+    for key in errorkit_settings.unknown_keys():
+        close = difflib.get_close_matches(key, DEFAULTS, n=1)
+        hint = (
+            f"Did you mean {close[0]!r}?"
+            if close
+            else f"Known keys: {', '.join(sorted(DEFAULTS))}."
+        )
+        messages.append(
+            Error(
+                f"Unknown key {key!r} in {SETTINGS_NAME}: it has no effect.",
+                hint=hint,
+                id="errorkit.E001",
+            )
+        )
+    prefixes = errorkit_settings.API_PATH_PREFIXES
+    if isinstance(prefixes, str) or not all(
+        isinstance(p, str) and p.startswith("/") for p in prefixes
+    ):
+        messages.append(
+            Error(
+                f"{SETTINGS_NAME}['API_PATH_PREFIXES'] must be a list of paths "
+                f"starting with '/', not {prefixes!r}.",
+                hint='For example ["/v1/", "/api/"].',
+                id="errorkit.E003",
+            )
+        )
+    return messages

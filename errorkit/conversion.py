@@ -1,0 +1,200 @@
+"""Turn what others raise into errorkit errors.
+
+One ordered table: the first row whose classes match wins, so a subclass is
+listed before its base (django-ratelimit's ``Ratelimited`` is a
+``PermissionDenied``; ``RequestDataTooBig`` is a ``SuspiciousOperation``). An
+exception no row knows returns None: it is a bug, answered 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core import exceptions as django_exceptions
+from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from django.utils.encoding import force_str
+from django_ratelimit.exceptions import Ratelimited
+from rest_framework import exceptions as drf
+
+from . import exceptions as ek
+from .formatting import flatten_errors, validation_message
+
+Converter = Callable[[Any], ek.APIError]
+
+
+def _drf_message(exc: drf.APIException) -> str | None:
+    """DRF's text when a view chose it, None when it is DRF's generic default.
+
+    DRF's defaults ("Not found.") say less than ours, so ours replace them.
+    """
+    detail = exc.detail
+    if isinstance(detail, (list, tuple)) and len(detail) == 1:
+        detail = detail[0]
+    if isinstance(detail, str) and str(detail) != force_str(exc.default_detail):
+        return str(detail)
+    return None
+
+
+def _plain_message(exc: Exception) -> str | None:
+    """The message a Django exception was raised with, if it is one plain string.
+
+    Anything else (Resolver404's dict of tried patterns, say) may describe the
+    server's internals and is not shown.
+    """
+    if len(exc.args) == 1 and isinstance(exc.args[0], str) and exc.args[0]:
+        return exc.args[0]
+    return None
+
+
+def _invalid_from_detail(detail: Any, *, message: str | None = None) -> ek.APIError:
+    fields = flatten_errors(detail)
+    return ek.InvalidRequest(message or validation_message(fields), fields=fields)
+
+
+def _from_drf_validation(exc: drf.ValidationError) -> ek.APIError:
+    return _invalid_from_detail(exc.detail)
+
+
+def _from_django_validation(exc: django_exceptions.ValidationError) -> ek.APIError:
+    if hasattr(exc, "error_dict"):
+        return _invalid_from_detail(exc.message_dict)
+    return _invalid_from_detail(exc.messages)
+
+
+def _from_drf_auth(exc: drf.APIException) -> ek.APIError:
+    headers = {}
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    return ek.InvalidAPIKey(_drf_message(exc), headers=headers)
+
+
+def _from_drf_method(exc: drf.MethodNotAllowed) -> ek.APIError:
+    return ek.MethodNotAllowed(_drf_message(exc))
+
+
+def _from_throttled(exc: drf.Throttled) -> ek.APIError:
+    return ek.RateLimitExceeded(retry_after=exc.wait)
+
+
+def _from_generic_drf(exc: drf.APIException) -> ek.APIError:
+    """Any other APIException keeps its status and code.
+
+    A dict ``detail`` here is data the view chose to send, not field errors,
+    so it travels as ``detail`` beside a generic message.
+    """
+    error = ek.APIError(_drf_message(exc), code=_drf_code(exc))
+    error.status_code = exc.status_code
+    if isinstance(exc.detail, dict):
+        error.extra["detail"] = exc.detail
+    error.headers.update(_drf_headers(exc))
+    return error
+
+
+def _drf_code(exc: drf.APIException) -> str:
+    codes = exc.get_codes()
+    if isinstance(codes, list) and len(codes) == 1:
+        codes = codes[0]
+    return codes if isinstance(codes, str) else exc.default_code
+
+
+def _drf_headers(exc: drf.APIException) -> dict[str, str]:
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(ek.whole_seconds(exc.wait))
+    return headers
+
+
+def _with_message(cls: type[ek.APIError]) -> Converter:
+    return lambda exc: cls(_plain_message(exc))
+
+
+def _with_default(cls: type[ek.APIError]) -> Converter:
+    return lambda exc: cls()
+
+
+def _with_drf_message(cls: type[ek.APIError]) -> Converter:
+    return lambda exc: cls(_drf_message(exc))
+
+
+CONVERSIONS: list[tuple[tuple[type[BaseException], ...], Converter]] = [
+    ((ek.APIError,), lambda exc: exc),
+    ((drf.ValidationError,), _from_drf_validation),
+    ((drf.ParseError,), _with_drf_message(ek.InvalidRequest)),
+    ((drf.NotAuthenticated, drf.AuthenticationFailed), _from_drf_auth),
+    ((drf.PermissionDenied,), _with_drf_message(ek.Forbidden)),
+    ((drf.NotFound,), _with_drf_message(ek.NotFound)),
+    ((drf.MethodNotAllowed,), _from_drf_method),
+    ((drf.NotAcceptable,), _with_drf_message(ek.NotAcceptable)),
+    ((drf.UnsupportedMediaType,), _with_drf_message(ek.UnsupportedMediaType)),
+    ((drf.Throttled,), _from_throttled),
+    ((drf.APIException,), _from_generic_drf),
+    ((Ratelimited,), _with_default(ek.RateLimitExceeded)),
+    ((Http404,), _with_message(ek.NotFound)),
+    ((django_exceptions.PermissionDenied,), _with_message(ek.Forbidden)),
+    ((django_exceptions.ValidationError,), _from_django_validation),
+    ((django_exceptions.RequestDataTooBig,), _with_default(ek.PayloadTooLarge)),
+    # The text of these names hosts and limits of the server: not for callers.
+    (
+        (
+            django_exceptions.SuspiciousOperation,
+            django_exceptions.BadRequest,
+            MultiPartParserError,
+        ),
+        _with_default(ek.InvalidRequest),
+    ),
+]
+
+
+def convert_exception(exc: BaseException) -> ek.APIError | None:
+    """The errorkit error for ``exc``, or None when ``exc`` is an unhandled bug."""
+    for classes, convert in CONVERSIONS:
+        if isinstance(exc, classes):
+            return convert(exc)
+    return None
+
+
+# Django's own error pages (technical 404, CSRF failure, a bare 405 from
+# require_http_methods) carry only a status: these are their errorkit errors.
+_BY_STATUS: dict[int, type[ek.APIError]] = {
+    cls.status_code: cls
+    for cls in (
+        ek.InvalidRequest,
+        ek.InvalidAPIKey,
+        ek.InsufficientBalance,
+        ek.Forbidden,
+        ek.NotFound,
+        ek.MethodNotAllowed,
+        ek.NotAcceptable,
+        ek.PayloadTooLarge,
+        ek.UnsupportedMediaType,
+        ek.RateLimitExceeded,
+        ek.InternalError,
+        ek.BadGateway,
+        ek.ServiceUnavailable,
+    )
+}
+
+# Headers of the original response that keep their meaning on the JSON one.
+_KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
+
+
+def error_for_status(
+    status_code: int, reason: str, headers: dict[str, str]
+) -> ek.APIError:
+    kept = {name: headers[name] for name in _KEPT_HEADERS if name in headers}
+    cls = _BY_STATUS.get(status_code)
+    if cls is not None:
+        error = cls(headers=kept)
+    else:
+        code = "_".join(reason.lower().replace("-", " ").split()) or "error"
+        error = ek.APIError(reason or None, code=code, headers=kept)
+        error.status_code = status_code
+    retry_after = kept.get("Retry-After", "")
+    if isinstance(error, ek.RetryableError) and retry_after.isdigit():
+        error.retry_after = ek.whole_seconds(int(retry_after))
+    return error

@@ -1,0 +1,100 @@
+"""``ErrorkitMiddleware``: request ids, the body limit, JSON errors outside DRF.
+
+Put it near the top of ``MIDDLEWARE`` (before CommonMiddleware, CSRF and
+authentication), so that every response, even one another middleware answers
+early, carries ``X-Request-ID`` and a JSON error body on API paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.http import HttpRequest, HttpResponseBase
+
+from .body_size import body_size_error
+from .conf import errorkit_settings
+from .conversion import convert_exception, error_for_status
+from .handlers import error_response
+from .request_id import assign_request_id, current_request_id
+from .routing import is_api_request, is_json_response_type
+
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
+
+class ErrorkitMiddleware:
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(
+        self, request: HttpRequest
+    ) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self.__acall__(request)
+        token = current_request_id.set(assign_request_id(request))
+        try:
+            response = self.check_request(request) or self.get_response(request)
+            return self.finish_response(request, response)
+        finally:
+            current_request_id.reset(token)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        token = current_request_id.set(assign_request_id(request))
+        try:
+            response = self.check_request(request)
+            if response is None:
+                response = await self.get_response(request)  # type: ignore[misc]
+            return self.finish_response(request, response)
+        finally:
+            current_request_id.reset(token)
+
+    def check_request(self, request: HttpRequest) -> HttpResponseBase | None:
+        request.errorkit_is_api = is_api_request(request)  # type: ignore[attr-defined]
+        if not request.errorkit_is_api:
+            return None
+        error = body_size_error(request)
+        return None if error is None else error_response(request, error)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseBase | None:
+        """A known exception from a plain Django view answers its JSON error.
+
+        A bug is left to Django, which sends ``got_request_exception``, logs it
+        and renders a 500 that ``finish_response`` turns into JSON; so other
+        middleware's ``process_exception`` and Django's reporting still run.
+        """
+        if not getattr(request, "errorkit_is_api", False):
+            return None
+        api_error = convert_exception(exception)
+        if api_error is None:
+            return None
+        return error_response(request, api_error)
+
+    def finish_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if self.needs_json_body(request, response):
+            error = error_for_status(
+                response.status_code, response.reason_phrase, dict(response.items())
+            )
+            response = error_response(request, error)
+        response[errorkit_settings.REQUEST_ID_HEADER] = request.request_id  # type: ignore[attr-defined]
+        return response
+
+    @staticmethod
+    def needs_json_body(request: HttpRequest, response: HttpResponseBase) -> bool:
+        # Django's HTML pages (technical 404, CSRF failure, default handlers)
+        # on API paths become JSON; a JSON body a view chose is kept as it is.
+        return (
+            getattr(request, "errorkit_is_api", False)
+            and response.status_code >= 400
+            and not response.streaming
+            and not is_json_response_type(response.get("Content-Type"))
+        )

@@ -1,0 +1,34 @@
+"""Which requests are API requests, and so get JSON errors outside DRF views."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .conf import errorkit_settings
+
+
+def _is_json_media_type(media_type: str) -> bool:
+    media_type = media_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def accepts_only_json(request: HttpRequest) -> bool:
+    accept = request.META.get("HTTP_ACCEPT", "")
+    media_types = [part for part in accept.split(",") if part.strip()]
+    return bool(media_types) and all(_is_json_media_type(m) for m in media_types)
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    """True under ``ERRORKIT["API_PATH_PREFIXES"]`` or when only JSON is accepted.
+
+    The admin and HTML pages, which browsers request with ``Accept: text/html``,
+    keep Django's own error pages.
+    """
+    path = request.path_info
+    if any(path.startswith(prefix) for prefix in errorkit_settings.API_PATH_PREFIXES):
+        return True
+    return accepts_only_json(request)
+
+
+def is_json_response_type(content_type: str | None) -> bool:
+    return content_type is not None and _is_json_media_type(content_type)
