@@ -34,7 +34,7 @@ DEFAULTS: dict[str, Any] = {
     # Seconds sent in retryAfter when a 429 or 503 carries no wait of its own.
     "DEFAULT_RETRY_AFTER": 60,
     # Challenge sent in WWW-Authenticate when the authenticator names none.
-    "WWW_AUTHENTICATE": 'Bearer realm="api"',
+    "WWW_AUTHENTICATE": "Bearer",
     # Header carrying the request id, both ways.
     "REQUEST_ID_HEADER": "X-Request-ID",
     # Reuse the caller's X-Request-ID when it is sane; False always generates.

@@ -84,7 +84,11 @@ class ErrorkitMiddleware:
             error = error_for_status(
                 response.status_code, response.reason_phrase, dict(response.items())
             )
-            response = error_response(request, error)
+            replaced, response = response, error_response(request, error)
+            # Django logged the page it rendered; the JSON replacing it is the
+            # same answer and must not be logged a second time.
+            if getattr(replaced, "_has_been_logged", False):
+                response._has_been_logged = True  # type: ignore[attr-defined]
         response[errorkit_settings.REQUEST_ID_HEADER] = request.request_id  # type: ignore[attr-defined]
         return response
 

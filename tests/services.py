@@ -1,0 +1,45 @@
+"""Real PostgreSQL and Redis for the service tests.
+
+They run whenever the services answer (``DATABASE_URL`` / ``REDIS_URL`` override
+the addresses) and skip, saying so, when they do not; with
+``ERRORKIT_REQUIRE_SERVICES=1`` (CI) a service that cannot be reached fails.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("ERRORKIT_REQUIRE_SERVICES") == "1"
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+if not POSTGRES_URL.startswith("postgres"):
+    POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+def answers(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1
+        ):
+            return True
+    except OSError:
+        return False
+
+
+POSTGRES_UP = answers(POSTGRES_URL, 5432)
+REDIS_UP = answers(REDIS_URL, 6379)
+
+
+def require(service: str, up: bool) -> pytest.MarkDecorator:
+    """Skip when the service is down, unless CI requires it (then the test fails)."""
+    reason = f"{service} is not reachable; set ERRORKIT_REQUIRE_SERVICES=1 to fail instead"
+    return pytest.mark.skipif(not up and not REQUIRE_SERVICES, reason=reason)
+
+
+requires_postgres = require("PostgreSQL", POSTGRES_UP)
+requires_redis = require("Redis", REDIS_UP)

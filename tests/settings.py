@@ -1,0 +1,19 @@
+"""Test settings: demo_project's, plus test-only URLs and the service databases."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key")
+
+import dj_database_url  # noqa: E402
+
+from demo_project.settings import *  # noqa: E402,F403
+from tests.services import POSTGRES_UP, POSTGRES_URL, REQUIRE_SERVICES  # noqa: E402
+
+ROOT_URLCONF = "tests.urls"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The PostgreSQL service database, for the tests that need real concurrency
+# and real transactions; configured when it answers or when CI requires it.
+if POSTGRES_UP or REQUIRE_SERVICES:
+    DATABASES["postgres"] = dj_database_url.parse(POSTGRES_URL)  # noqa: F405

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from demo_project.urls import urlpatterns as demo_urlpatterns
+from errorkit.views import handler400, handler403, handler404, handler500  # noqa: F401
+
+from . import views
+
+urlpatterns = [
+    *demo_urlpatterns,
+    path("v1/test/raise/<str:kind>", views.RaiseView.as_view()),
+    path("v1/test/raise-fn/<str:kind>", views.raise_function_view),
+    path("v1/test/orders", views.OrderView.as_view()),
+    path("v1/test/many", views.ManyErrorsView.as_view()),
+    path("v1/test/write-then-fail/<str:kind>", views.WriteThenFail.as_view()),
+    path("v1/test/write-then-fail-pg/<str:kind>", views.WriteThenFailPostgres.as_view()),
+    path("v1/plain/raise/<str:kind>", views.plain_raise),
+    path("v1/plain/ok", views.plain_ok),
+    path("v1/plain/json-error", views.plain_json_error),
+    path("v1/plain/get-only", views.plain_get_only),
+    path("v1/plain/csrf", views.plain_csrf),
+    path("v1/plain/async-raise/<str:kind>", views.plain_async_raise),
+    path("v1/plain/async-ok", views.plain_async_ok),
+    path("v1/plain/log", views.plain_log),
+    path("html/raise/<str:kind>", views.html_raise),
+    path("html/page", views.html_page),
+]

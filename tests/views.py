@@ -1,0 +1,180 @@
+"""Views that raise what real projects raise, for the tests only."""
+
+from __future__ import annotations
+
+from django.core import exceptions as django_exceptions
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET
+from django_ratelimit.exceptions import Ratelimited
+from rest_framework import exceptions as drf
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+import errorkit
+from demo_project.jobs.models import Job
+
+
+class Boom(Exception):
+    pass
+
+
+SECRET_TEXT = "password=hunter2 at /srv/app/secret.py"
+
+RAISERS = {
+    "boom": lambda: Boom(SECRET_TEXT),
+    "key_error": lambda: KeyError(SECRET_TEXT),
+    "drf_validation": lambda: drf.ValidationError({"name": ["Too short."]}),
+    "drf_validation_list": lambda: drf.ValidationError("Bad combination."),
+    "drf_parse": lambda: drf.ParseError(),
+    "drf_not_authenticated": lambda: drf.NotAuthenticated(),
+    "drf_authentication_failed": lambda: drf.AuthenticationFailed("Key revoked."),
+    "drf_permission_denied": lambda: drf.PermissionDenied(),
+    "drf_not_found": lambda: drf.NotFound(),
+    "drf_method_not_allowed": lambda: drf.MethodNotAllowed("PUT"),
+    "drf_not_acceptable": lambda: drf.NotAcceptable(),
+    "drf_unsupported_media_type": lambda: drf.UnsupportedMediaType("text/csv"),
+    "drf_throttled": lambda: drf.Throttled(wait=12.2),
+    "drf_throttled_no_wait": lambda: drf.Throttled(),
+    "drf_custom_dict": lambda: drf.APIException({"quota": "used up"}),
+    "http404": lambda: Http404("No Widget matches the given query."),
+    "permission_denied": lambda: django_exceptions.PermissionDenied(),
+    "ratelimited": lambda: Ratelimited(),
+    "django_validation_dict": lambda: django_exceptions.ValidationError(
+        {"end": ["End must be after start."], "__all__": ["Dates overlap."]}
+    ),
+    "django_validation_list": lambda: django_exceptions.ValidationError("Bad value."),
+    "suspicious": lambda: django_exceptions.SuspiciousOperation(SECRET_TEXT),
+    "bad_request": lambda: django_exceptions.BadRequest(SECRET_TEXT),
+    "too_big": lambda: django_exceptions.RequestDataTooBig(),
+    "invalid_request": lambda: errorkit.InvalidRequest(),
+    "invalid_api_key": lambda: errorkit.InvalidAPIKey(),
+    "insufficient_balance": lambda: errorkit.InsufficientBalance(),
+    "forbidden": lambda: errorkit.Forbidden(),
+    "not_found": lambda: errorkit.NotFound(),
+    "model_not_found": lambda: errorkit.NotFound("No such model.", code="model_not_found"),
+    "method_not_allowed": lambda: errorkit.MethodNotAllowed(allowed=["GET"]),
+    "idempotency_conflict": lambda: errorkit.IdempotencyConflict(retry_after=2),
+    "payload_too_large": lambda: errorkit.PayloadTooLarge(),
+    "unsupported_media_type": lambda: errorkit.UnsupportedMediaType(),
+    "idempotency_key_reused": lambda: errorkit.IdempotencyKeyReused(),
+    "rate_limit_exceeded": lambda: errorkit.RateLimitExceeded(retry_after=59.2),
+    "internal_error": lambda: errorkit.InternalError(),
+    "bad_gateway": lambda: errorkit.BadGateway(),
+    "service_unavailable": lambda: errorkit.ServiceUnavailable(retry_after=30),
+    "service_unavailable_no_wait": lambda: errorkit.ServiceUnavailable(),
+}
+
+
+class RaiseView(APIView):
+    def get(self, request: Request, kind: str) -> Response:
+        raise RAISERS[kind]()
+
+
+@api_view(["GET"])
+def raise_function_view(request: Request, kind: str) -> Response:
+    raise RAISERS[kind]()
+
+
+def plain_raise(request: HttpRequest, kind: str) -> HttpResponse:
+    raise RAISERS[kind]()
+
+
+def plain_ok(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True})
+
+
+def plain_json_error(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"custom": "kept"}, status=409)
+
+
+@require_GET
+def plain_get_only(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True})
+
+
+@csrf_protect
+def plain_csrf(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True})
+
+
+def html_raise(request: HttpRequest, kind: str) -> HttpResponse:
+    raise RAISERS[kind]()
+
+
+def html_page(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("<p>hi</p>")
+
+
+class ItemSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    qty = serializers.IntegerField(min_value=1)
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["name"] == "bad":
+            raise serializers.ValidationError("This item is not sold.")
+        return attrs
+
+
+class InputSerializer(serializers.Serializer):
+    items = ItemSerializer(many=True)
+    tags = serializers.ListField(child=serializers.IntegerField())
+
+
+class OrderSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    input = InputSerializer()
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["model"] == "conflict":
+            raise serializers.ValidationError("Model conflicts with input.")
+        return attrs
+
+
+class OrderView(APIView):
+    def post(self, request: Request) -> Response:
+        serializer = OrderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.validated_data, status=201)
+
+
+class ManyErrorsSerializer(serializers.Serializer):
+    items = ItemSerializer(many=True)
+
+
+class ManyErrorsView(APIView):
+    def post(self, request: Request) -> Response:
+        ManyErrorsSerializer(data=request.data).is_valid(raise_exception=True)
+        return Response(status=204)
+
+
+class WriteThenFail(APIView):
+    """Writes a row, then fails: ATOMIC_REQUESTS must roll the write back."""
+
+    database = "default"
+
+    def post(self, request: Request, kind: str) -> Response:
+        Job.objects.using(self.database).create(model="x", cost="0.01")
+        raise RAISERS[kind]()
+
+
+class WriteThenFailPostgres(WriteThenFail):
+    database = "postgres"
+
+
+async def plain_async_raise(request: HttpRequest, kind: str) -> HttpResponse:
+    raise RAISERS[kind]()
+
+
+async def plain_async_ok(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True})
+
+
+def plain_log(request: HttpRequest) -> HttpResponse:
+    import logging
+
+    logging.getLogger("tests.plain").warning("inside the view")
+    return JsonResponse({"ok": True})
