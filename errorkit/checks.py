@@ -25,7 +25,9 @@ EARLY_ANSWERING_MIDDLEWARE = (
 
 
 @register(Tags.compatibility)
-def check_exception_handler(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def check_exception_handler(
+    app_configs: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
     handler = getattr(settings, "REST_FRAMEWORK", {}).get("EXCEPTION_HANDLER")
     if handler == HANDLER_PATH:
         return []

@@ -14,7 +14,6 @@ from typing import Any
 from django.core import exceptions as django_exceptions
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
-from django.utils.encoding import force_str
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf
 
@@ -24,17 +23,40 @@ from .formatting import flatten_errors, validation_message
 Converter = Callable[[Any], ek.APIError]
 
 
-def _drf_message(exc: drf.APIException) -> str | None:
-    """DRF's text when a view chose it, None when it is DRF's generic default.
-
-    DRF's defaults ("Not found.") say less than ours, so ours replace them.
-    """
+def _single_detail(exc: drf.APIException) -> Any:
     detail = exc.detail
     if isinstance(detail, (list, tuple)) and len(detail) == 1:
-        detail = detail[0]
-    if isinstance(detail, str) and str(detail) != force_str(exc.default_detail):
+        return detail[0]
+    return detail
+
+
+def _drf_message(exc: drf.APIException) -> str | None:
+    """DRF's text when a view chose it, None when it is DRF's generic default."""
+    detail = _single_detail(exc)
+    if isinstance(detail, str) and detail != ek.default_message(exc):
         return str(detail)
     return None
+
+
+# (DRF class, DRF's default text as raised) -> errorkit's default message. DRF's
+# defaults ("Not found.") say less than ours, so ours replace them; keyed by the
+# text DRF already translated, so the common case needs no translation lookup
+# (which costs more than the rest of the handler). Only defaults are cached, so
+# the table stays as small as DRF's list of exceptions times languages.
+_replacements: dict[tuple[type, str], str] = {}
+
+
+def _replace_drf_default(exc: drf.APIException, cls: type[ek.APIError]) -> ek.APIError:
+    detail = _single_detail(exc)
+    if not isinstance(detail, str):
+        return cls()
+    key = (type(exc), detail)
+    ours = _replacements.get(key)
+    if ours is None:
+        if detail != ek.default_message(exc):
+            return cls(str(detail))  # a message the view chose
+        ours = _replacements[key] = ek.default_message_of(cls)
+    return cls(ours)
 
 
 def _plain_message(exc: Exception) -> str | None:
@@ -68,11 +90,9 @@ def _from_drf_auth(exc: drf.APIException) -> ek.APIError:
     auth_header = getattr(exc, "auth_header", None)
     if auth_header:
         headers["WWW-Authenticate"] = auth_header
-    return ek.InvalidAPIKey(_drf_message(exc), headers=headers)
-
-
-def _from_drf_method(exc: drf.MethodNotAllowed) -> ek.APIError:
-    return ek.MethodNotAllowed(_drf_message(exc))
+    error = _replace_drf_default(exc, ek.InvalidAPIKey)
+    error.headers.update(headers)
+    return error
 
 
 def _from_throttled(exc: drf.Throttled) -> ek.APIError:
@@ -118,7 +138,7 @@ def _with_default(cls: type[ek.APIError]) -> Converter:
 
 
 def _with_drf_message(cls: type[ek.APIError]) -> Converter:
-    return lambda exc: cls(_drf_message(exc))
+    return lambda exc: _replace_drf_default(exc, cls)
 
 
 CONVERSIONS: list[tuple[tuple[type[BaseException], ...], Converter]] = [
@@ -128,7 +148,7 @@ CONVERSIONS: list[tuple[tuple[type[BaseException], ...], Converter]] = [
     ((drf.NotAuthenticated, drf.AuthenticationFailed), _from_drf_auth),
     ((drf.PermissionDenied,), _with_drf_message(ek.Forbidden)),
     ((drf.NotFound,), _with_drf_message(ek.NotFound)),
-    ((drf.MethodNotAllowed,), _from_drf_method),
+    ((drf.MethodNotAllowed,), _with_drf_message(ek.MethodNotAllowed)),
     ((drf.NotAcceptable,), _with_drf_message(ek.NotAcceptable)),
     ((drf.UnsupportedMediaType,), _with_drf_message(ek.UnsupportedMediaType)),
     ((drf.Throttled,), _from_throttled),

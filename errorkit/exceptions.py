@@ -20,6 +20,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.encoding import force_str
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 
@@ -43,6 +45,24 @@ __all__ = [
     "ServiceUnavailable",
     "whole_seconds",
 ]
+
+
+# Default messages translated once per class and language: the handler builds
+# an error for every failure, and gettext would cost more than the rest of it.
+_default_messages: dict[tuple[type, str | None], str] = {}
+
+
+def default_message_of(cls: type[exceptions.APIException]) -> str:
+    """``cls``'s default message in the active language."""
+    key = (cls, get_language())
+    message = _default_messages.get(key)
+    if message is None:
+        message = _default_messages[key] = force_str(cls.default_detail)
+    return message
+
+
+def default_message(exc: exceptions.APIException) -> str:
+    return default_message_of(type(exc))
 
 
 def whole_seconds(seconds: float) -> int:
@@ -74,6 +94,8 @@ class APIError(exceptions.APIException):
         headers: Mapping[str, str] | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
+        if message is None:
+            message = default_message(self)
         super().__init__(detail=message, code=code)
         self.headers: dict[str, str] = dict(headers or {})
         self.extra: dict[str, Any] = dict(extra or {})

@@ -40,7 +40,8 @@ class ExceptionHandler:
             context["request"] if isinstance(context.get("request"), Request) else None
         )
         self.request: HttpRequest | None = (
-            self.drf_request._request if self.drf_request is not None
+            self.drf_request._request
+            if self.drf_request is not None
             else context.get("request")
         )
         self.view = context.get("view")
@@ -67,14 +68,16 @@ class ExceptionHandler:
 
     def build_error(self, api_error: ek.APIError) -> Error:
         code = api_error.code
+        retry_after = self.get_retry_after(api_error)
+        request_id = self.get_request_id()
         return Error(
             status=api_error.status_code,
             code=code,
             message=self.get_message(api_error, code),
-            request_id=self.get_request_id(),
+            request_id=request_id,
             fields=getattr(api_error, "fields", None),
-            retry_after=self.get_retry_after(api_error),
-            headers=self.get_headers(api_error),
+            retry_after=retry_after,
+            headers=self.get_headers(api_error, retry_after, request_id),
             extra=dict(api_error.extra),
         )
 
@@ -94,19 +97,20 @@ class ExceptionHandler:
             return api_error.retry_after
         return ek.whole_seconds(errorkit_settings.DEFAULT_RETRY_AFTER)
 
-    def get_headers(self, api_error: ek.APIError) -> dict[str, str]:
+    def get_headers(
+        self, api_error: ek.APIError, retry_after: int | None, request_id: str
+    ) -> dict[str, str]:
         headers = dict(api_error.headers)
-        retry_after = self.get_retry_after(api_error)
         if retry_after is not None:
             headers["Retry-After"] = str(retry_after)
         if api_error.status_code == 401:
             headers.setdefault("WWW-Authenticate", errorkit_settings.WWW_AUTHENTICATE)
         if api_error.status_code == 405 and self.view is not None:
             headers.setdefault("Allow", ", ".join(self.view.allowed_methods))
-        if self.request is not None:
-            headers[errorkit_settings.REQUEST_ID_HEADER] = assign_request_id(
-                self.request
-            )
+        # ErrorkitMiddleware sets the header on every response it passes; this is
+        # for projects that run the handler without it.
+        if not hasattr(self.request, "errorkit_is_api"):
+            headers[errorkit_settings.REQUEST_ID_HEADER] = request_id
         return headers
 
     def format(self, error: Error) -> dict[str, Any]:

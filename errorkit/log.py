@@ -1,12 +1,12 @@
 """Logging support: put the request id on every log record.
 
-    LOGGING = {
-        "filters": {"request_id": {"()": "errorkit.log.RequestIdFilter"}},
-        "formatters": {"plain": {"format": "%(levelname)s [%(request_id)s] %(message)s"}},
-        "handlers": {"console": {"class": "logging.StreamHandler",
-                                 "filters": ["request_id"], "formatter": "plain"}},
-        ...
-    }
+LOGGING = {
+    "filters": {"request_id": {"()": "errorkit.log.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(levelname)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "filters": ["request_id"], "formatter": "plain"}},
+    ...
+}
 """
 
 from __future__ import annotations

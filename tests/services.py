@@ -37,7 +37,9 @@ REDIS_UP = answers(REDIS_URL, 6379)
 
 def require(service: str, up: bool) -> pytest.MarkDecorator:
     """Skip when the service is down, unless CI requires it (then the test fails)."""
-    reason = f"{service} is not reachable; set ERRORKIT_REQUIRE_SERVICES=1 to fail instead"
+    reason = (
+        f"{service} is not reachable; set ERRORKIT_REQUIRE_SERVICES=1 to fail instead"
+    )
     return pytest.mark.skipif(not up and not REQUIRE_SERVICES, reason=reason)
 
 

@@ -29,7 +29,8 @@ def test_nested_and_list_paths_are_dotted_with_index_zero_kept(client):
         response,
         400,
         "invalid_request",
-        "input.items.0.name: This field is required. (and 3 more errors, listed in 'fields')",
+        "input.items.0.name: This field is required."
+        " (and 3 more errors, listed in 'fields')",
         fields={
             "input.items.0.name": ["This field is required."],
             "input.items.2": ["This item is not sold."],
@@ -55,7 +56,9 @@ def test_top_level_non_field_errors_keep_their_key(client):
 
 @pytest.mark.django_db
 def test_malformed_json_is_400_with_a_message_naming_the_problem(client):
-    response = client.post("/v1/test/orders", '{"model": ', content_type="application/json")
+    response = client.post(
+        "/v1/test/orders", '{"model": ', content_type="application/json"
+    )
     body = assert_error(response, 400, "invalid_request")
     assert body["message"].startswith("JSON parse error")
 
@@ -123,11 +126,18 @@ def test_format_error_orders_fields_and_never_lets_extra_replace_them():
     [
         (
             "django_validation_dict",
-            {"end": ["End must be after start."], "non_field_errors": ["Dates overlap."]},
+            {
+                "end": ["End must be after start."],
+                "non_field_errors": ["Dates overlap."],
+            },
             "end: End must be after start. (and 1 more error, listed in 'fields')",
         ),
         ("django_validation_list", {"non_field_errors": ["Bad value."]}, "Bad value."),
-        ("drf_validation_list", {"non_field_errors": ["Bad combination."]}, "Bad combination."),
+        (
+            "drf_validation_list",
+            {"non_field_errors": ["Bad combination."]},
+            "Bad combination.",
+        ),
     ],
 )
 def test_validation_errors_raised_in_views(client, kind, fields, message):

@@ -39,7 +39,12 @@ CASES = {
     "http404": (404, "not_found", "No Widget matches the given query.", {}),
     "model_not_found": (404, "model_not_found", "No such model.", {}),
     "method_not_allowed": (405, "method_not_allowed", None, {}),
-    "drf_method_not_allowed": (405, "method_not_allowed", 'Method "PUT" not allowed.', {}),
+    "drf_method_not_allowed": (
+        405,
+        "method_not_allowed",
+        'Method "PUT" not allowed.',
+        {},
+    ),
     "drf_not_acceptable": (406, "not_acceptable", None, {}),
     "idempotency_conflict": (409, "idempotency_conflict", None, {"retryAfter": 2}),
     "payload_too_large": (413, "payload_too_large", None, {}),
@@ -60,7 +65,12 @@ CASES = {
     "key_error": (500, "internal_error", GENERIC_500, {}),
     "bad_gateway": (502, "bad_gateway", None, {}),
     "service_unavailable": (503, "service_unavailable", None, {"retryAfter": 30}),
-    "service_unavailable_no_wait": (503, "service_unavailable", None, {"retryAfter": 60}),
+    "service_unavailable_no_wait": (
+        503,
+        "service_unavailable",
+        None,
+        {"retryAfter": 60},
+    ),
 }
 
 
@@ -233,3 +243,12 @@ def test_errors_roll_back_the_request_transaction(client, atomic_requests, kind)
     response = client.post(f"/v1/test/write-then-fail/{kind}")
     assert response.status_code >= 400
     assert Job.objects.count() == 0
+
+
+def test_without_the_middleware_the_handler_still_sets_the_request_id(client, settings):
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if m != "errorkit.middleware.ErrorkitMiddleware"
+    ]
+    response = client.get("/v1/test/raise/not_found", HTTP_X_REQUEST_ID="no-mw-1")
+    assert_error(response, 404, "not_found", requestId="no-mw-1")
+    assert response["X-Request-ID"] == "no-mw-1"

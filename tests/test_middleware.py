@@ -166,7 +166,10 @@ def test_multipart_uploads_follow_djangos_exemption(client, settings):
 
 def test_a_broken_content_length_is_400(client):
     response = client.generic(
-        "POST", "/v1/plain/ok", b"{}", CONTENT_TYPE="application/json",
+        "POST",
+        "/v1/plain/ok",
+        b"{}",
+        CONTENT_TYPE="application/json",
         CONTENT_LENGTH="12abc",
     )
     assert_error(

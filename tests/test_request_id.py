@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 GENERATED = re.compile(r"req_[0-9a-f]{32}")
 
 
-@pytest.mark.parametrize("path", ["/v1/models", "/v1/models/nope", "/v1/nope", "/html/page"])
+@pytest.mark.parametrize(
+    "path", ["/v1/models", "/v1/models/nope", "/v1/nope", "/html/page"]
+)
 def test_a_sane_request_id_is_echoed_on_success_and_error(client, path):
     response = client.get(path, HTTP_X_REQUEST_ID="client-42.A_b")
     assert response["X-Request-ID"] == "client-42.A_b"
@@ -39,8 +41,18 @@ def test_200_characters_are_accepted(client):
         "new\nline",
         "slash/es",
     ],
-    ids=["empty", "too-long", "latin1", "cjk", "space", "quote", "semicolon", "angle",
-         "newline", "slash"],
+    ids=[
+        "empty",
+        "too-long",
+        "latin1",
+        "cjk",
+        "space",
+        "quote",
+        "semicolon",
+        "angle",
+        "newline",
+        "slash",
+    ],
 )
 def test_malformed_request_ids_are_replaced(client, value):
     response = client.get("/v1/models/nope", HTTP_X_REQUEST_ID=value)

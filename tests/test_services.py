@@ -8,7 +8,10 @@ from django.db import connections
 from demo_project.jobs.models import Job
 from tests.services import requires_postgres
 
-pytestmark = [requires_postgres, pytest.mark.django_db(databases=["default", "postgres"])]
+pytestmark = [
+    requires_postgres,
+    pytest.mark.django_db(databases=["default", "postgres"]),
+]
 
 
 @pytest.fixture

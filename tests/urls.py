@@ -12,7 +12,9 @@ urlpatterns = [
     path("v1/test/orders", views.OrderView.as_view()),
     path("v1/test/many", views.ManyErrorsView.as_view()),
     path("v1/test/write-then-fail/<str:kind>", views.WriteThenFail.as_view()),
-    path("v1/test/write-then-fail-pg/<str:kind>", views.WriteThenFailPostgres.as_view()),
+    path(
+        "v1/test/write-then-fail-pg/<str:kind>", views.WriteThenFailPostgres.as_view()
+    ),
     path("v1/plain/raise/<str:kind>", views.plain_raise),
     path("v1/plain/ok", views.plain_ok),
     path("v1/plain/json-error", views.plain_json_error),

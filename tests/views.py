@@ -55,7 +55,9 @@ RAISERS = {
     "insufficient_balance": lambda: errorkit.InsufficientBalance(),
     "forbidden": lambda: errorkit.Forbidden(),
     "not_found": lambda: errorkit.NotFound(),
-    "model_not_found": lambda: errorkit.NotFound("No such model.", code="model_not_found"),
+    "model_not_found": lambda: errorkit.NotFound(
+        "No such model.", code="model_not_found"
+    ),
     "method_not_allowed": lambda: errorkit.MethodNotAllowed(allowed=["GET"]),
     "idempotency_conflict": lambda: errorkit.IdempotencyConflict(retry_after=2),
     "payload_too_large": lambda: errorkit.PayloadTooLarge(),

@@ -13,7 +13,11 @@ class DemoModel:
     description: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"id": self.id, "price": str(self.price), "description": self.description}
+        return {
+            "id": self.id,
+            "price": str(self.price),
+            "description": self.description,
+        }
 
 
 MODELS: dict[str, DemoModel] = {
@@ -22,6 +26,8 @@ MODELS: dict[str, DemoModel] = {
         DemoModel("demo-echo", Decimal("0.01"), "Succeeds; the output is the input."),
         DemoModel("demo-crash", Decimal("0.01"), "Raises an unhandled exception: 500."),
         DemoModel("demo-flaky", Decimal("0.01"), "Its upstream fails: 502."),
-        DemoModel("demo-overloaded", Decimal("0.01"), "Its upstream is saturated: 503."),
+        DemoModel(
+            "demo-overloaded", Decimal("0.01"), "Its upstream is saturated: 503."
+        ),
     )
 }

@@ -9,7 +9,9 @@ def new_job_id() -> str:
 
 
 class Job(models.Model):
-    id = models.CharField(primary_key=True, max_length=40, default=new_job_id, editable=False)
+    id = models.CharField(
+        primary_key=True, max_length=40, default=new_job_id, editable=False
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
     )

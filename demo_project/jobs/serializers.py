@@ -9,7 +9,9 @@ class JobRequestSerializer(serializers.Serializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
-    cost = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    cost = serializers.DecimalField(
+        max_digits=12, decimal_places=2, coerce_to_string=True
+    )
 
     class Meta:
         model = Job

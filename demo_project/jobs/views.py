@@ -57,7 +57,9 @@ class JobList(APIView):
         payload = serializer.validated_data["input"]
         output = run_model(model, payload)
         job = Job.objects.create(
-            owner=request.user if getattr(request.user, "is_authenticated", False) else None,
+            owner=request.user
+            if getattr(request.user, "is_authenticated", False)
+            else None,
             model=model.id,
             input=payload,
             output=output,

@@ -49,7 +49,9 @@ def test_echo_job_succeeds_and_can_be_read_back(client):
 
 
 def test_job_with_an_unknown_model_is_404(client):
-    assert_error(post_job(client, {"model": "nope", "input": 1}), 404, "model_not_found")
+    assert_error(
+        post_job(client, {"model": "nope", "input": 1}), 404, "model_not_found"
+    )
     assert Job.objects.count() == 0
 
 
@@ -59,7 +61,10 @@ def test_missing_fields_are_400_with_fields(client):
         400,
         "invalid_request",
         "model: This field is required. (and 1 more error, listed in 'fields')",
-        fields={"model": ["This field is required."], "input": ["This field is required."]},
+        fields={
+            "model": ["This field is required."],
+            "input": ["This field is required."],
+        },
     )
 
 
@@ -75,14 +80,19 @@ def test_non_json_body_is_415(client):
 def test_crash_is_a_generic_500(client):
     response = post_job(client, {"model": "demo-crash", "input": 1})
     assert_error(
-        response, 500, "internal_error", "Something went wrong on our side. Please try again later."
+        response,
+        500,
+        "internal_error",
+        "Something went wrong on our side. Please try again later.",
     )
     assert "deadbeef" not in response.content.decode()
     assert Job.objects.count() == 0
 
 
 def test_flaky_is_502(client):
-    assert_error(post_job(client, {"model": "demo-flaky", "input": 1}), 502, "bad_gateway")
+    assert_error(
+        post_job(client, {"model": "demo-flaky", "input": 1}), 502, "bad_gateway"
+    )
 
 
 def test_overloaded_is_503_with_retry_after_30(client):

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_rows_over_http(live_server):
     url = live_server.url
-    ok = requests.get(f"{url}/v1/models", timeout=10, headers={"X-Request-ID": "live-1"})
+    ok = requests.get(
+        f"{url}/v1/models", timeout=10, headers={"X-Request-ID": "live-1"}
+    )
     assert ok.status_code == 200 and ok.headers["X-Request-ID"] == "live-1"
 
     missing = requests.get(f"{url}/v1/missing", timeout=10)
@@ -18,7 +20,9 @@ def test_rows_over_http(live_server):
     assert missing.headers["Content-Type"] == "application/json"
     assert missing.json()["requestId"] == missing.headers["X-Request-ID"]
 
-    crash = requests.post(f"{url}/v1/jobs", json={"model": "demo-crash", "input": 1}, timeout=10)
+    crash = requests.post(
+        f"{url}/v1/jobs", json={"model": "demo-crash", "input": 1}, timeout=10
+    )
     assert crash.status_code == 500 and crash.json()["error"] == "internal_error"
 
     busy = requests.post(
@@ -27,5 +31,7 @@ def test_rows_over_http(live_server):
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == "30" and busy.json()["retryAfter"] == 30
 
-    job = requests.post(f"{url}/v1/jobs", json={"model": "demo-echo", "input": [0]}, timeout=10)
+    job = requests.post(
+        f"{url}/v1/jobs", json={"model": "demo-echo", "input": [0]}, timeout=10
+    )
     assert job.status_code == 201 and job.json()["output"] == [0]
