@@ -11,3 +11,18 @@ def client() -> Client:
 @pytest.fixture
 def csrf_client() -> Client:
     return Client(enforce_csrf_checks=True, raise_request_exception=False)
+
+
+@pytest.fixture
+def exception_signals():
+    """The requests Django's ``got_request_exception`` was sent for."""
+    from django.core.signals import got_request_exception
+
+    received = []
+
+    def receiver(sender, request, **kwargs):
+        received.append(request)
+
+    got_request_exception.connect(receiver)
+    yield received
+    got_request_exception.disconnect(receiver)

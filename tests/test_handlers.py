@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-from django.core.signals import got_request_exception
 from django.test import override_settings
 from django.utils import translation
 
@@ -156,17 +155,9 @@ def test_500_body_is_generic_with_debug_on_and_off(client, settings, debug):
     assert "Boom" not in text and SECRET_TEXT not in text and "Traceback" not in text
 
 
-def test_500_sends_got_request_exception(client):
-    received = []
-
-    def receiver(sender, request, **kwargs):
-        received.append(request)
-
-    got_request_exception.connect(receiver)
-    try:
-        response = client.get("/v1/test/raise/boom")
-    finally:
-        got_request_exception.disconnect(receiver)
+def test_500_sends_got_request_exception(client, exception_signals):
+    received = exception_signals
+    response = client.get("/v1/test/raise/boom")
     assert response.status_code == 500
     assert len(received) == 1
     assert received[0].path == "/v1/test/raise/boom"
@@ -185,18 +176,10 @@ def test_500_is_logged_to_django_request_with_the_traceback(client, caplog):
     assert record.request.request_id == response["X-Request-ID"]
 
 
-def test_known_errors_send_no_exception_signal(client):
-    received = []
-
-    def receiver(sender, request, **kwargs):
-        received.append(request)
-
-    got_request_exception.connect(receiver)
-    try:
-        client.get("/v1/test/raise/bad_gateway")
-        client.get("/v1/test/raise/not_found")
-    finally:
-        got_request_exception.disconnect(receiver)
+def test_known_errors_send_no_exception_signal(client, exception_signals):
+    received = exception_signals
+    client.get("/v1/test/raise/bad_gateway")
+    client.get("/v1/test/raise/not_found")
     assert received == []
 
 

@@ -6,7 +6,6 @@ import logging
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.core.signals import got_request_exception
 from django.test import AsyncClient, override_settings
 
 from tests.helpers import assert_error
@@ -68,18 +67,12 @@ def test_async_success_carries_the_request_id():
     assert response["X-Request-ID"] == "async-1"
 
 
-def test_a_bug_in_a_plain_view_is_reported_once_by_django(client, debug, caplog):
-    received = []
-
-    def receiver(sender, request, **kwargs):
-        received.append(request)
-
-    got_request_exception.connect(receiver)
-    try:
-        with caplog.at_level(logging.ERROR, logger="django.request"):
-            response = client.get("/v1/plain/raise/boom")
-    finally:
-        got_request_exception.disconnect(receiver)
+def test_a_bug_in_a_plain_view_is_reported_once_by_django(
+    client, debug, caplog, exception_signals
+):
+    received = exception_signals
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get("/v1/plain/raise/boom")
     assert_error(response, 500, "internal_error", GENERIC_500)
     assert len(received) == 1
     errors = [r for r in caplog.records if r.name == "django.request"]
