@@ -5,6 +5,7 @@ the documented dotted paths (``errorkit.handlers.exception_handler``,
 ``errorkit.middleware.ErrorkitMiddleware``, ``errorkit.views.handler404`` ...).
 """
 
+from .decorators import ratelimit
 from .exceptions import (
     APIError,
     BadGateway,
@@ -52,4 +53,5 @@ __all__ = [
     "UnsupportedMediaType",
     "current_request_id",
     "exception_handler",
+    "ratelimit",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
+from .client_ip import trusted_networks
 from .conf import DEFAULTS, SETTINGS_NAME, errorkit_settings
 
 HANDLER_PATH = "errorkit.handlers.exception_handler"
@@ -108,3 +109,80 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             )
         )
     return messages
+
+
+_NOT_SHARED = {
+    "django.core.cache.backends.locmem.LocMemCache": "keeps its counts in each "
+    "process, so every limit is multiplied by the number of worker processes",
+    "django.core.cache.backends.filebased.FileBasedCache": "does not increment "
+    "atomically, so racing requests can be lost from the count",
+    "django.core.cache.backends.db.DatabaseCache": "does not increment "
+    "atomically, so racing requests can be lost from the count",
+}
+
+
+@register(Tags.caches)
+def check_ratelimit_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    alias = getattr(settings, "RATELIMIT_USE_CACHE", "default")
+    backend = (getattr(settings, "CACHES", {}).get(alias) or {}).get("BACKEND", "")
+    if backend == "django.core.cache.backends.dummy.DummyCache":
+        return [
+            Error(
+                f"The rate-limit cache {alias!r} is a DummyCache: it never counts, "
+                "so no rate limit ever applies.",
+                hint="Point RATELIMIT_USE_CACHE at a Redis or Memcached cache.",
+                id="errorkit.E004",
+            )
+        ]
+    reason = _NOT_SHARED.get(backend)
+    if reason is None or settings.DEBUG:
+        return []
+    return [
+        Warning(
+            f"The rate-limit cache {alias!r} ({backend.rsplit('.', 1)[-1]}) {reason}.",
+            hint="Fine for one process; in production set RATELIMIT_USE_CACHE to a "
+            "shared cache, e.g. django.core.cache.backends.redis.RedisCache.",
+            id="errorkit.W004",
+        )
+    ]
+
+
+@register(Tags.compatibility)
+def check_ratelimit_settings(
+    app_configs: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    if not isinstance(getattr(settings, SETTINGS_NAME, None) or {}, dict):
+        return messages  # reported by check_settings
+    proxies = errorkit_settings.TRUSTED_PROXIES
+    if not _valid_proxies(proxies):
+        messages.append(
+            Error(
+                f"{SETTINGS_NAME}['TRUSTED_PROXIES'] is {proxies!r}: it must be None, "
+                "a number of proxies, or a list of their networks.",
+                hint='For example 1, or ["10.0.0.0/8", "192.168.0.0/16"].',
+                id="errorkit.E005",
+            )
+        )
+    mode = errorkit_settings.RATELIMIT_ON_CACHE_FAILURE
+    if mode not in ("open", "closed"):
+        messages.append(
+            Error(
+                f"{SETTINGS_NAME}['RATELIMIT_ON_CACHE_FAILURE'] is {mode!r}.",
+                hint='Use "open" (admit, log a warning) or "closed" (answer 503).',
+                id="errorkit.E006",
+            )
+        )
+    return messages
+
+
+def _valid_proxies(proxies: Any) -> bool:
+    if proxies is None or (isinstance(proxies, int) and not isinstance(proxies, bool)):
+        return proxies is None or proxies >= 0
+    if isinstance(proxies, str) or not isinstance(proxies, (list, tuple)):
+        return False
+    try:
+        trusted_networks(proxies)
+    except (TypeError, ValueError):
+        return False
+    return True

@@ -42,6 +42,17 @@ DEFAULTS: dict[str, Any] = {
     # Bodies larger than this answer 413 on API paths; None follows Django's
     # DATA_UPLOAD_MAX_MEMORY_SIZE (multipart uploads excepted, as in Django).
     "MAX_BODY_SIZE": None,
+    # Rate limits. Proxies whose X-Forwarded-For is believed: None (ignore the
+    # header: a caller could pick a fresh bucket with it), a count of proxies
+    # in front of Django, or a list of their networks ("10.0.0.0/8").
+    "TRUSTED_PROXIES": None,
+    # RateLimit-Policy and RateLimit headers on every rate-limited response.
+    "RATELIMIT_HEADERS": True,
+    # When the rate-limit cache fails: "open" admits (and logs a warning),
+    # "closed" answers 503 service_unavailable.
+    "RATELIMIT_ON_CACHE_FAILURE": "open",
+    # retryAfter of that 503, in seconds.
+    "RATELIMIT_FAILURE_RETRY_AFTER": 5,
 }
 
 IMPORT_STRINGS: frozenset[str] = frozenset({"FORMATTER", "EXCEPTION_HANDLER_CLASS"})

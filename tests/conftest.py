@@ -26,3 +26,40 @@ def exception_signals():
     got_request_exception.connect(receiver)
     yield received
     got_request_exception.disconnect(receiver)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit_cache():
+    """Every test starts with no rate-limit counts."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+    yield
+
+
+class FakeClock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    """One controlled clock for django-ratelimit's windows and errorkit's waits."""
+    import types
+
+    import django_ratelimit.core
+
+    import errorkit.limits
+
+    clock = FakeClock(1_000_000.0)
+    monkeypatch.setattr(
+        django_ratelimit.core, "time", types.SimpleNamespace(time=clock)
+    )
+    monkeypatch.setattr(errorkit.limits, "clock", clock)
+    return clock

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import override_settings
 
 from errorkit.checks import check_exception_handler, check_middleware, check_settings
@@ -63,3 +64,72 @@ def test_prefixes_must_be_a_list_of_paths():
 @override_settings(ERRORKIT=["not", "a", "dict"])
 def test_settings_must_be_a_dict():
     assert ids(check_settings()) == ["errorkit.E002"]
+
+
+LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+
+def test_in_process_rate_limit_cache_warns_when_debug_is_off(settings):
+    from errorkit.checks import check_ratelimit_cache
+
+    settings.DEBUG = False
+    (message,) = check_ratelimit_cache()
+    assert message.id == "errorkit.W004"
+    assert "multiplied by the number of worker processes" in message.msg
+    assert "RedisCache" in message.hint
+    settings.DEBUG = True
+    assert check_ratelimit_cache() == []
+
+
+@override_settings(
+    CACHES={
+        "default": LOCMEM,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+        },
+    }
+)
+def test_a_shared_rate_limit_cache_is_clean():
+    from errorkit.checks import check_ratelimit_cache
+
+    assert check_ratelimit_cache() == []
+
+
+@override_settings(
+    CACHES={
+        "default": LOCMEM,
+        "ratelimit": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+)
+def test_a_dummy_rate_limit_cache_is_an_error():
+    from errorkit.checks import check_ratelimit_cache
+
+    assert ids(check_ratelimit_cache()) == ["errorkit.E004"]
+
+
+@pytest.mark.parametrize(
+    "proxies,valid",
+    [
+        (None, True),
+        (0, True),
+        (2, True),
+        (["10.0.0.0/8"], True),
+        (-1, False),
+        ("10.0.0.0/8", False),
+        (["not-a-net"], False),
+        (True, False),
+    ],
+)
+def test_trusted_proxies_are_validated(proxies, valid):
+    from errorkit.checks import check_ratelimit_settings
+
+    with override_settings(ERRORKIT={"TRUSTED_PROXIES": proxies}):
+        assert (ids(check_ratelimit_settings()) == []) is valid
+
+
+@override_settings(ERRORKIT={"RATELIMIT_ON_CACHE_FAILURE": "maybe"})
+def test_cache_failure_mode_is_validated():
+    from errorkit.checks import check_ratelimit_settings
+
+    assert ids(check_ratelimit_settings()) == ["errorkit.E006"]

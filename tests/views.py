@@ -13,9 +13,15 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework.viewsets import ViewSet
 
 import errorkit
 from demo_project.jobs.models import Job
+from errorkit.throttling import RateLimitThrottle
+
+
+def errorkit_throttle(rate: str) -> type[RateLimitThrottle]:
+    return type("TestThrottle", (RateLimitThrottle,), {"rate": rate, "scope": "test"})
 
 
 class Boom(Exception):
@@ -180,3 +186,60 @@ def plain_log(request: HttpRequest) -> HttpResponse:
 
     logging.getLogger("tests.plain").warning("inside the view")
     return JsonResponse({"ok": True})
+
+
+# Rate-limited views: every kind of view errorkit.ratelimit decorates.
+
+
+@errorkit.ratelimit(rate="2/m", key="ip")
+def limited_plain(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True})
+
+
+@errorkit.ratelimit(rate="2/m", key="ip")
+async def limited_async(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True})
+
+
+class LimitedAPIView(APIView):
+    @errorkit.ratelimit(rate="2/m", key="ip")
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+@api_view(["GET"])
+@errorkit.ratelimit(rate="2/m", key="ip")
+def limited_api_function(request: Request) -> Response:
+    return Response({"ok": True})
+
+
+class LimitedViewSet(ViewSet):
+    @errorkit.ratelimit(rate="2/m", key="ip")
+    def list(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+class StackedView(APIView):
+    @errorkit.ratelimit(rate="2/s", key="ip", name="burst")
+    @errorkit.ratelimit(rate="3/h", key="ip", name="hourly")
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+class TenantView(APIView):
+    @errorkit.ratelimit(rate="1/m", key="header:X-Tenant")
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+class PostOnlyLimitView(APIView):
+    @errorkit.ratelimit(rate="1/m", key="ip", method="POST")
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+class ThrottledView(APIView):
+    throttle_classes = [errorkit_throttle("2/m")]
+
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})

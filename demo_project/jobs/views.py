@@ -3,6 +3,7 @@ as decorators; the views themselves only say what a job does."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -49,7 +50,13 @@ class ModelDetail(APIView):
         return Response(get_model(model_id).as_dict())
 
 
+def jobs_rate(group: str, request: Request) -> str:
+    # Read per request, so that a changed setting applies without a restart.
+    return settings.DEMO_JOBS_RATE
+
+
 class JobList(APIView):
+    @errorkit.ratelimit(rate=jobs_rate, key="api_key", name="jobs")
     def post(self, request: Request) -> Response:
         serializer = JobRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,0 +1,150 @@
+"""errorkit.limits: counting through django-ratelimit, and a wait that tells the truth."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import RequestFactory
+
+from errorkit.limits import (
+    Limit,
+    LimitState,
+    count_request,
+    exceeded_error,
+    limit_headers,
+    parse_rate,
+    seconds_until_reset,
+)
+
+factory = RequestFactory()
+_unique = itertools.count()
+
+
+def fresh_limit(rate: str) -> Limit:
+    key = f"k{next(_unique)}"
+    return Limit(rate=rate, key=lambda group, request: key)
+
+
+def exhaust(limit: Limit, count: int) -> LimitState:
+    request = factory.get("/v1/x")
+    for _ in range(count):
+        state = count_request(request, limit, "g")
+    state = count_request(request, limit, "g")
+    assert state.exceeded
+    return state
+
+
+def admitted(limit: Limit) -> bool:
+    return not count_request(factory.get("/v1/x"), limit, "g").exceeded
+
+
+# Moments spread over several windows: integer seconds (window edges), just
+# after and just before them, and points in between.
+OFFSETS = [0.0, 0.001, 0.5, 0.999, 1.0, 3.25, 4.999, 5.0, 7.75, 9.0, 9.5, 9.999]
+
+
+@pytest.mark.parametrize("offset", OFFSETS)
+@pytest.mark.parametrize("rate,limit,period", [("3/10s", 3, 10), ("2/m", 2, 60)])
+def test_sleeping_retry_after_is_enough_and_a_second_less_is_not(
+    fake_clock, offset, rate, limit, period
+):
+    for base in (1_000_000.0, 1_000_003.0, 1_000_007.0):
+        start = base + offset
+        fake_clock.now = start
+        lim = fresh_limit(rate)
+        wait = exhaust(lim, limit).reset
+        assert 1 <= wait <= period
+        fake_clock.now = start + wait - 1
+        assert not admitted(lim), "a retry one second early must still be refused"
+        fake_clock.now = start + wait
+        assert admitted(lim), "a retry after exactly retryAfter must be admitted"
+
+
+@pytest.mark.parametrize("offset", [0.0, 0.001, 0.5, 0.999])
+def test_per_second_rates_wait_one_second_never_zero(fake_clock, offset):
+    fake_clock.now = 2_000_000.0 + offset
+    lim = fresh_limit("2/s")
+    state = exhaust(lim, 2)
+    assert state.reset == 1
+    assert not admitted(lim)  # retrying at once is still refused
+    fake_clock.now += 1
+    assert admitted(lim)
+
+
+def test_time_left_zero_in_the_last_second_still_means_a_wait():
+    # django-ratelimit says time_left=0 during the window's last second.
+    assert seconds_until_reset(0, 100.25, 100.25, 60) == 1
+    assert seconds_until_reset(0, 100.0, 100.0, 60) == 1
+    assert seconds_until_reset(59, 100.0, 100.0, 60) == 60
+
+
+def test_a_clock_reading_that_straddles_a_second_errs_long_not_short():
+    # get_usage read 100.99 or 101.01: whichever, the wait covers it.
+    assert seconds_until_reset(5, 100.99, 101.01, 60) == 6
+    assert seconds_until_reset(5, 100.99, 100.995, 60) == 6
+    assert seconds_until_reset(80, 100.0, 100.0, 60) == 60  # never past the period
+
+
+def test_requests_under_the_limit_report_what_remains(fake_clock):
+    lim = Limit(rate="3/m", key=lambda g, r: "remaining", name="jobs")
+    request = factory.get("/v1/x")
+    states = [count_request(request, lim, "g") for _ in range(4)]
+    assert [s.remaining for s in states] == [2, 1, 0, 0]
+    assert [s.exceeded for s in states] == [False, False, False, True]
+    assert states[0].name == "jobs" and states[0].limit == 3 and states[0].period == 60
+
+
+def test_methods_not_listed_are_not_counted(fake_clock):
+    lim = Limit(rate="1/m", key=lambda g, r: "m", method=["POST"])
+    assert count_request(factory.get("/v1/x"), lim, "g") is None
+    assert count_request(factory.post("/v1/x"), lim, "g").remaining == 0
+
+
+def test_a_callable_rate_of_none_means_no_limit():
+    lim = Limit(rate=lambda group, request: None, key="ip")
+    assert count_request(factory.get("/v1/x"), lim, "g") is None
+
+
+@pytest.mark.parametrize(
+    "rate,expected",
+    [
+        ("10/s", (10, 1)),
+        ("100/5m", (100, 300)),
+        ("5/h", (5, 3600)),
+        ("1/d", (1, 86400)),
+        ((3, 20), (3, 20)),
+    ],
+)
+def test_parse_rate(rate, expected):
+    assert parse_rate(rate) == expected
+
+
+@pytest.mark.parametrize(
+    "rate", ["ten/s", "10/x", "10/0s", "", "10/s extra", "/s", "7"]
+)
+def test_bad_rates_are_explained(rate):
+    with pytest.raises(ImproperlyConfigured, match="rate"):
+        parse_rate(rate)
+
+
+def test_bad_static_rates_fail_when_the_view_is_decorated():
+    with pytest.raises(ImproperlyConfigured, match="Invalid rate 'often'"):
+        Limit(rate="often", key="ip")
+
+
+def test_headers_follow_the_ietf_draft():
+    states = [
+        LimitState("burst", 10, 1, 3, 1, False),
+        LimitState("daily", 1000, 86400, 0, 4000, True),
+    ]
+    assert limit_headers(states) == {
+        "RateLimit-Policy": '"burst";q=10;w=1, "daily";q=1000;w=86400',
+        "RateLimit": '"burst";r=3;t=1, "daily";r=0;t=4000',
+    }
+    error = exceeded_error(states)
+    assert error.retry_after == 4000
+    assert error.headers["Access-Control-Expose-Headers"] == (
+        "RateLimit-Policy, RateLimit, Retry-After"
+    )
