@@ -7,7 +7,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import handler  # noqa: E402
+from benchmarks import handler, ratelimit  # noqa: E402
 
 if __name__ == "__main__":
     handler.main()
+    print()
+    ratelimit.main()

@@ -118,8 +118,8 @@ CACHES = {
     ),
 }
 if REDIS_URL:
-    # django-ratelimit does not list Django's own RedisCache, whose incr is
-    # atomic (one INCR): its "not officially supported" warning is moot.
+    # django-ratelimit does not list Django's RedisCache (errorkit's subclass
+    # makes its incr atomic in one round trip): the warning is moot here.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     # django-ratelimit rejects the in-process cache outright; the embedded demo

@@ -67,12 +67,15 @@ class Limit:
 
     def __post_init__(self) -> None:
         validate_key(self.key)
-        if isinstance(self.rate, (str, tuple)) and not (
-            isinstance(self.rate, str) and "." in self.rate
-        ):
-            parse_rate(self.rate)
+        static = isinstance(self.rate, tuple) or (
+            isinstance(self.rate, str) and "." not in self.rate
+        )
+        # A fixed rate is parsed once, here, so a typo fails at import time.
+        object.__setattr__(self, "_parsed", parse_rate(self.rate) if static else None)
 
     def resolve_rate(self, group: str, request: Any) -> tuple[int, int] | None:
+        if self._parsed is not None:
+            return self._parsed
         rate = self.rate
         if isinstance(rate, str) and "." in rate:
             rate = import_string(rate)
@@ -87,7 +90,7 @@ class Limit:
         return request.method in {m.upper() for m in methods}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LimitState:
     """Where one limit stands after counting this request."""
 
@@ -103,32 +106,26 @@ class CacheUnavailable(Exception):
     """The rate-limit cache did not answer."""
 
 
-def seconds_until_reset(
-    time_left: int, before: float, after: float, period: int
-) -> int:
+def seconds_until_reset(time_left: int, now: float, period: int) -> int:
     """The truthful wait, in whole seconds, from ``get_usage``'s ``time_left``.
 
-    ``get_usage`` read the clock between ``before`` and ``after``; when those
-    straddle a second, the later one is assumed, so the wait can only err long
-    (never past the period), never short.
+    ``get_usage`` read the clock at or before ``now``. If a second began in
+    between, taking ``now``'s second as its own places the window's end one
+    second late: the wait can only err long (never past the period), never
+    short.
     """
-    window_end = time_left + int(after)
-    wait = math.ceil(window_end + 1 - after)
+    window_end = time_left + int(now)
+    wait = math.ceil(window_end + 1 - now)
     return min(period, max(1, wait))
 
 
-def _policy_name(limit: Limit, count: int, period: int) -> str:
-    return limit.name or f"{count}-per-{period}s"
-
-
-def clock() -> float:
-    """The time django-ratelimit's windows are aligned to."""
-    return time.time()
+# The time django-ratelimit's windows are aligned to (a name, for tests).
+clock = time.time
 
 
 def count_request(request: Any, limit: Limit, group: str) -> LimitState | None:
     """Count ``request`` against ``limit``; None when the limit does not apply."""
-    if not getattr(settings, "RATELIMIT_ENABLE", True) or not limit.applies_to(request):
+    if not limit.applies_to(request):
         return None
     group = limit.group or group
     rate = limit.resolve_rate(group, request)
@@ -136,7 +133,6 @@ def count_request(request: Any, limit: Limit, group: str) -> LimitState | None:
         return None
     count, period = rate
     value = key_value(limit.key, group, request)
-    before = clock()
     try:
         usage = get_usage(
             request,
@@ -150,17 +146,20 @@ def count_request(request: Any, limit: Limit, group: str) -> LimitState | None:
         raise
     except Exception as exc:  # the cache client's own errors: Redis down, ...
         raise CacheUnavailable(str(exc)) from exc
-    after = clock()
-    # None here means RATELIMIT_FAIL_OPEN hid a failure; time_left -1 means the
-    # cache failed to count (django-ratelimit's fail-closed answer).
-    if usage is None or usage["time_left"] < 0:
+    now = clock()
+    if usage is None:
+        if not getattr(settings, "RATELIMIT_ENABLE", True):
+            return None
+        # The method matched, so RATELIMIT_FAIL_OPEN hid a cache failure.
+        raise CacheUnavailable("the rate-limit cache did not count the request")
+    if usage["time_left"] < 0:  # django-ratelimit's fail-closed answer
         raise CacheUnavailable("the rate-limit cache did not count the request")
     return LimitState(
-        name=_policy_name(limit, count, period),
+        name=limit.name or f"{count}-per-{period}s",
         limit=count,
         period=period,
         remaining=max(0, count - usage["count"]),
-        reset=seconds_until_reset(usage["time_left"], before, after, period),
+        reset=seconds_until_reset(usage["time_left"], now, period),
         exceeded=usage["should_limit"],
     )
 
@@ -196,17 +195,24 @@ def exceeded_error(states: Sequence[LimitState]) -> ek.RateLimitExceeded | None:
         return None
     headers = limit_headers(states)
     if headers:
-        headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSED_HEADERS)
+        headers["Access-Control-Expose-Headers"] = _EXPOSED
     return ek.RateLimitExceeded(retry_after=max(waits), headers=headers)
 
 
 EXPOSED_HEADERS = ("RateLimit-Policy", "RateLimit", "Retry-After")
+_EXPOSED = ", ".join(EXPOSED_HEADERS)
 
 
 def limit_headers(states: Sequence[LimitState]) -> dict[str, str]:
     """``RateLimit-Policy`` and ``RateLimit`` as in the IETF httpapi draft."""
     if not states or not errorkit_settings.RATELIMIT_HEADERS:
         return {}
+    if len(states) == 1:  # the common case, on every limited response
+        s = states[0]
+        return {
+            "RateLimit-Policy": f'"{s.name}";q={s.limit};w={s.period}',
+            "RateLimit": f'"{s.name}";r={s.remaining};t={s.reset}',
+        }
     return {
         "RateLimit-Policy": ", ".join(
             f'"{s.name}";q={s.limit};w={s.period}' for s in states
@@ -217,21 +223,23 @@ def limit_headers(states: Sequence[LimitState]) -> dict[str, str]:
     }
 
 
-def expose_headers(response: Any) -> None:
-    """Let browsers' scripts read the limit headers (CORS), keeping what is there."""
-    existing = [
-        h.strip() for h in response.get("Access-Control-Expose-Headers", "").split(",")
-    ]
-    names = [h for h in existing if h]
+def exposed_value(existing: str | None) -> str:
+    """Access-Control-Expose-Headers naming the limit headers, keeping ``existing``."""
+    if not existing:
+        return _EXPOSED
+    names = [h.strip() for h in existing.split(",") if h.strip()]
     lowered = {h.lower() for h in names}
     names += [h for h in EXPOSED_HEADERS if h.lower() not in lowered]
-    response["Access-Control-Expose-Headers"] = ", ".join(names)
+    return ", ".join(names)
 
 
 def apply_headers(response: Any, states: Sequence[LimitState]) -> None:
+    """Put the limit headers on a response the view made (CORS-exposed)."""
     headers = limit_headers(states)
     if not headers:
         return
     for name, value in headers.items():
         response[name] = value
-    expose_headers(response)
+    response["Access-Control-Expose-Headers"] = exposed_value(
+        response.headers.get("Access-Control-Expose-Headers")
+    )

@@ -6,7 +6,7 @@ import os
 import time
 
 
-def hammer(redis_url, key, rate, attempts, window_end, barrier, results) -> None:
+def hammer(redis_url, rate, attempts, ready, plan, together, results) -> None:
     os.environ["REDIS_URL"] = redis_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
     import django
@@ -16,11 +16,13 @@ def hammer(redis_url, key, rate, attempts, window_end, barrier, results) -> None
 
     from errorkit.limits import Limit, count_request
 
-    limit = Limit(rate=rate, key=lambda group, request: key)
     request = RequestFactory().get("/v1/x")
+    ready.wait()  # set-up done everywhere: now the parent picks the window
+    key, window_end = plan.get(timeout=30)
+    limit = Limit(rate=rate, key=lambda group, request: key)
     admitted = []
     for phase in (0, 1):
-        barrier.wait()  # every process starts each window together
+        together.wait()  # every process starts each window at once
         admitted.append(
             sum(
                 not count_request(request, limit, "service").exceeded

@@ -81,7 +81,7 @@ def test_an_empty_remote_addr_is_a_configuration_error():
 
 @pytest.mark.django_db
 @override_settings(ERRORKIT={"TRUSTED_PROXIES": 1})
-def test_a_limited_view_with_a_malformed_header_answers_normally(client):
+def test_a_limited_view_with_a_malformed_header_answers_normally(client, fake_clock):
     response = client.get(
         "/v1/limited/apiview", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="\x00bad"
     )
@@ -89,7 +89,7 @@ def test_a_limited_view_with_a_malformed_header_answers_normally(client):
 
 
 @pytest.mark.django_db
-def test_callers_cannot_pick_a_fresh_bucket_with_the_header(client):
+def test_callers_cannot_pick_a_fresh_bucket_with_the_header(client, fake_clock):
     for n in range(2):
         client.get("/v1/limited/apiview", HTTP_X_FORWARDED_FOR=f"1.1.1.{n}")
     response = client.get("/v1/limited/apiview", HTTP_X_FORWARDED_FOR="1.1.1.99")

@@ -9,7 +9,8 @@ from django.test import AsyncClient, override_settings
 import errorkit
 from tests.helpers import assert_error
 
-pytestmark = pytest.mark.django_db
+# Windows on a controlled clock: no test can straddle a real window's edge.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_clock")]
 
 VIEWS = ["plain", "apiview", "api-function", "viewset"]
 

@@ -1,4 +1,4 @@
-"""errorkit.limits: counting through django-ratelimit, and a wait that tells the truth."""
+"""errorkit.limits: counting through django-ratelimit, with a truthful wait."""
 
 from __future__ import annotations
 
@@ -75,16 +75,25 @@ def test_per_second_rates_wait_one_second_never_zero(fake_clock, offset):
 
 def test_time_left_zero_in_the_last_second_still_means_a_wait():
     # django-ratelimit says time_left=0 during the window's last second.
-    assert seconds_until_reset(0, 100.25, 100.25, 60) == 1
-    assert seconds_until_reset(0, 100.0, 100.0, 60) == 1
-    assert seconds_until_reset(59, 100.0, 100.0, 60) == 60
+    assert seconds_until_reset(0, 100.25, 60) == 1
+    assert seconds_until_reset(0, 100.0, 60) == 1
+    assert seconds_until_reset(59, 100.0, 60) == 60
 
 
-def test_a_clock_reading_that_straddles_a_second_errs_long_not_short():
-    # get_usage read 100.99 or 101.01: whichever, the wait covers it.
-    assert seconds_until_reset(5, 100.99, 101.01, 60) == 6
-    assert seconds_until_reset(5, 100.99, 100.995, 60) == 6
-    assert seconds_until_reset(80, 100.0, 100.0, 60) == 60  # never past the period
+def test_a_second_that_began_after_get_usage_errs_long_not_short():
+    # get_usage read 100.99 (window ends at 105: reopens at 106, 5.01 s later);
+    # errorkit reads 101.01 and takes window_end = 106: 5.99 s, rounded to 6.
+    assert seconds_until_reset(5, 101.01, 60) == 6
+    assert seconds_until_reset(80, 100.0, 60) == 60  # never past the period
+
+
+def test_exposed_headers_keep_what_is_there():
+    from errorkit.limits import exposed_value
+
+    assert exposed_value(None) == "RateLimit-Policy, RateLimit, Retry-After"
+    assert exposed_value("X-Request-ID, ratelimit") == (
+        "X-Request-ID, ratelimit, RateLimit-Policy, Retry-After"
+    )
 
 
 def test_requests_under_the_limit_report_what_remains(fake_clock):

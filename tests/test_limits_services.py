@@ -49,27 +49,18 @@ def key_with_time_left(period: int, at_least: float) -> tuple[str, float]:
 
 @requires_redis
 def test_four_processes_share_one_exact_limit_per_window():
-    limit, period, attempts = 37, 6, 40
-    key, end = key_with_time_left(period, at_least=4.0)
+    limit, period, attempts, workers = 37, 4, 40, 4
     ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(4), ctx.Queue()
-    processes = [
-        ctx.Process(
-            target=hammer,
-            args=(
-                REDIS_URL,
-                key,
-                f"{limit}/{period}s",
-                attempts,
-                end,
-                barrier,
-                results,
-            ),
-        )
-        for _ in range(4)
-    ]
+    ready, together = ctx.Barrier(workers + 1), ctx.Barrier(workers)
+    plan, results = ctx.Queue(), ctx.Queue()
+    args = (REDIS_URL, f"{limit}/{period}s", attempts, ready, plan, together, results)
+    processes = [ctx.Process(target=hammer, args=args) for _ in range(workers)]
     for process in processes:
         process.start()
+    ready.wait(timeout=60)
+    key, end = key_with_time_left(period, at_least=2.5)
+    for _ in processes:
+        plan.put((key, end))
     per_process = [results.get(timeout=30) for _ in processes]
     for process in processes:
         process.join(timeout=30)
