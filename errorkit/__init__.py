@@ -6,6 +6,9 @@ the documented dotted paths (``errorkit.handlers.exception_handler``,
 """
 
 from .decorators import ratelimit
+import importlib
+from typing import Any
+
 from .exceptions import (
     APIError,
     BadGateway,
@@ -31,6 +34,17 @@ from .request_id import current_request_id
 
 __version__ = "0.1.0"
 
+# These use errorkit's models, which Django can load only once its apps are
+# ready; ``errorkit`` itself is imported earlier (settings, logging config).
+_LAZY = {"require_balance": "errorkit.balance", "idempotent": "errorkit.idempotency"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'errorkit' has no attribute {name!r}")
+
+
 __all__ = [
     "APIError",
     "BadGateway",
@@ -53,5 +67,7 @@ __all__ = [
     "UnsupportedMediaType",
     "current_request_id",
     "exception_handler",
+    "idempotent",
     "ratelimit",
+    "require_balance",
 ]

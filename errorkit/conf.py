@@ -53,9 +53,20 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ON_CACHE_FAILURE": "open",
     # retryAfter of that 503, in seconds.
     "RATELIMIT_FAILURE_RETRY_AFTER": 5,
+    # API keys: "last used" is written at most this often (seconds) per key.
+    "API_KEY_LAST_USED_INTERVAL": 60,
+    # Balances: the backend that reserves and releases money.
+    "BALANCE_BACKEND": "errorkit.balance.ModelBalanceBackend",
+    # Idempotency keys: kept this long (seconds); a claim older than the stale
+    # timeout is taken over; a 409 tells the caller to retry after this.
+    "IDEMPOTENCY_TTL": 24 * 60 * 60,
+    "IDEMPOTENCY_STALE_AFTER": 60,
+    "IDEMPOTENCY_RETRY_AFTER": 1,
 }
 
-IMPORT_STRINGS: frozenset[str] = frozenset({"FORMATTER", "EXCEPTION_HANDLER_CLASS"})
+IMPORT_STRINGS: frozenset[str] = frozenset(
+    {"FORMATTER", "EXCEPTION_HANDLER_CLASS", "BALANCE_BACKEND"}
+)
 
 
 def perform_import(value: Any, setting_name: str) -> Any:

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
-from django.http import HttpRequest
 from django_ratelimit import ALL
 from rest_framework.request import Request
 
@@ -26,18 +25,9 @@ from . import exceptions as ek
 from .handlers import error_response
 from .limit_keys import Key
 from .limits import Limit, LimitState, Rate, apply_headers, count_all, exceeded_error
+from .view_requests import find_request
 
 View = Callable[..., Any]
-
-
-def _find_request(args: tuple[Any, ...]) -> Any:
-    # (request, ...) for functions, (self, request, ...) for methods.
-    for arg in args[:2]:
-        if isinstance(arg, (HttpRequest, Request)):
-            return arg
-    raise TypeError(
-        "errorkit.ratelimit found no request among the view's first two arguments."
-    )
 
 
 def _check(request: Any, limits: tuple[Limit, ...], group: str) -> list[LimitState]:
@@ -84,7 +74,7 @@ def ratelimit(
 
             @functools.wraps(inner)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                request = _find_request(args)
+                request = find_request(args, "errorkit.ratelimit")
                 try:
                     states = await sync_to_async(_check)(request, limits, default_group)
                 except ek.APIError as error:
@@ -98,7 +88,7 @@ def ratelimit(
 
             @functools.wraps(inner)
             def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
-                request = _find_request(args)
+                request = find_request(args, "errorkit.ratelimit")
                 try:
                     states = _check(request, limits, default_group)
                 except ek.APIError as error:

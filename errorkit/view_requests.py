@@ -1,0 +1,35 @@
+"""Finding the request among a decorated view's arguments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.http import HttpRequest
+from rest_framework.request import Request
+
+
+def find_request(args: tuple[Any, ...], decorator: str) -> Any:
+    # (request, ...) for functions, (self, request, ...) for methods.
+    for arg in args[:2]:
+        if isinstance(arg, (HttpRequest, Request)):
+            return arg
+    raise TypeError(
+        f"{decorator} found no request among the view's first two arguments."
+    )
+
+
+def require_autocommit(decorator: str, using: str = "default") -> None:
+    """Refuse to run inside a transaction the decorator cannot commit.
+
+    A balance reservation or an idempotency claim must be committed before the
+    view runs, or racing requests would not see it (and a row lock would be
+    held for the whole view).
+    """
+    if connections[using].in_atomic_block:
+        raise ImproperlyConfigured(
+            f"{decorator} must commit before the view runs, but the view runs in a "
+            "transaction (ATOMIC_REQUESTS?). Exempt the view with "
+            "django.db.transaction.non_atomic_requests, or turn ATOMIC_REQUESTS off."
+        )
