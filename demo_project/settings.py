@@ -78,6 +78,15 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue for the lock instead of failing with "database is locked":
+    # BEGIN IMMEDIATE (Django 5.1+) takes it up front, and waits up to 20 s.
+    import django
+
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    if django.VERSION >= (5, 1):
+        DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
@@ -92,6 +101,11 @@ CSRF_FAILURE_VIEW = "errorkit.views.csrf_failure"
 
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "errorkit.handlers.exception_handler",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["errorkit.authentication.APIKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "errorkit.permissions.ReadOnlyKeyPermission",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": None,

@@ -5,7 +5,6 @@ the documented dotted paths (``errorkit.handlers.exception_handler``,
 ``errorkit.middleware.ErrorkitMiddleware``, ``errorkit.views.handler404`` ...).
 """
 
-from .decorators import ratelimit
 import importlib
 from typing import Any
 
@@ -29,14 +28,21 @@ from .exceptions import (
     UnsupportedMediaType,
 )
 from .formatting import Error
-from .handlers import ExceptionHandler, exception_handler
 from .request_id import current_request_id
 
 __version__ = "0.1.0"
 
-# These use errorkit's models, which Django can load only once its apps are
-# ready; ``errorkit`` itself is imported earlier (settings, logging config).
-_LAZY = {"require_balance": "errorkit.balance", "idempotent": "errorkit.idempotency"}
+# Loaded on first use: they import DRF's views (which import the configured
+# authentication classes) or errorkit's models, which Django can load only
+# once its apps are ready, while ``errorkit`` is imported earlier (settings,
+# the logging filter).
+_LAZY = {
+    "ExceptionHandler": "errorkit.handlers",
+    "exception_handler": "errorkit.handlers",
+    "ratelimit": "errorkit.decorators",
+    "require_balance": "errorkit.balance",
+    "idempotent": "errorkit.idempotency",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -63,3 +63,28 @@ def fake_clock(monkeypatch):
     )
     monkeypatch.setattr(errorkit.limits, "clock", clock)
     return clock
+
+
+@pytest.fixture
+def api_user(db):
+    """A caller with a 10.00 USD balance."""
+    from django.contrib.auth import get_user_model
+
+    from errorkit.balance import add_funds
+
+    user = get_user_model().objects.create(username="alice")
+    add_funds(user, "10.00")
+    return user
+
+
+@pytest.fixture
+def api_key(api_user) -> str:
+    from errorkit.api_keys import create_key
+
+    return create_key(api_user, name="test")[1]
+
+
+@pytest.fixture
+def api(api_key) -> Client:
+    """A client that sends alice's key with every request."""
+    return Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {api_key}")

@@ -143,13 +143,13 @@ def test_a_view_without_a_request_argument_is_a_clear_error():
         not_a_view(1)
 
 
-def test_demo_jobs_are_limited_per_key_at_the_configured_rate(client, settings):
+def test_demo_jobs_are_limited_per_key_at_the_configured_rate(api, settings):
     settings.DEMO_JOBS_RATE = "2/m"
     job = {"model": "demo-echo", "input": 1}
     codes = [
-        client.post("/v1/jobs", job, content_type="application/json").status_code
+        api.post("/v1/jobs", job, content_type="application/json").status_code
         for _ in range(3)
     ]
     assert codes == [201, 201, 429]
-    response = client.post("/v1/jobs", job, content_type="application/json")
+    response = api.post("/v1/jobs", job, content_type="application/json")
     assert response["RateLimit-Policy"] == '"jobs";q=2;w=60'

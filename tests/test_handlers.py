@@ -127,8 +127,8 @@ def test_405_carries_allow(client, kind):
     assert "GET" in response["Allow"]
 
 
-def test_405_for_a_wrong_method_on_a_real_endpoint(client):
-    response = client.delete("/v1/models")
+def test_405_for_a_wrong_method_on_a_real_endpoint(api):
+    response = api.delete("/v1/models")
     assert_error(response, 405, "method_not_allowed", 'Method "DELETE" not allowed.')
     assert response["Allow"] == "GET, HEAD, OPTIONS"
 

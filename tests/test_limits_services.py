@@ -86,7 +86,9 @@ def test_a_client_that_sleeps_retry_after_is_admitted():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_client_honouring_retry_after_gets_every_job_through(live_server, settings):
+def test_a_client_honouring_retry_after_gets_every_job_through(
+    live_server, settings, api_key
+):
     settings.DEMO_JOBS_RATE = "3/2s"
     retry = Retry(
         total=20,
@@ -96,6 +98,7 @@ def test_a_client_honouring_retry_after_gets_every_job_through(live_server, sett
         backoff_factor=0,
     )
     session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {api_key}"
     session.mount("http://", HTTPAdapter(max_retries=retry))
     started = time.monotonic()
     codes = [

@@ -9,7 +9,11 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf
 from rest_framework import serializers
-from rest_framework.decorators import api_view
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+)
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -77,12 +81,21 @@ RAISERS = {
 }
 
 
-class RaiseView(APIView):
+class OpenView(APIView):
+    """Test views are open: authentication is tested on the demo's endpoints."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+
+class RaiseView(OpenView):
     def get(self, request: Request, kind: str) -> Response:
         raise RAISERS[kind]()
 
 
 @api_view(["GET"])
+@authentication_classes([])
+@permission_classes([])
 def raise_function_view(request: Request, kind: str) -> Response:
     raise RAISERS[kind]()
 
@@ -142,7 +155,7 @@ class OrderSerializer(serializers.Serializer):
         return attrs
 
 
-class OrderView(APIView):
+class OrderView(OpenView):
     def post(self, request: Request) -> Response:
         serializer = OrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -153,13 +166,13 @@ class ManyErrorsSerializer(serializers.Serializer):
     items = ItemSerializer(many=True)
 
 
-class ManyErrorsView(APIView):
+class ManyErrorsView(OpenView):
     def post(self, request: Request) -> Response:
         ManyErrorsSerializer(data=request.data).is_valid(raise_exception=True)
         return Response(status=204)
 
 
-class WriteThenFail(APIView):
+class WriteThenFail(OpenView):
     """Writes a row, then fails: ATOMIC_REQUESTS must roll the write back."""
 
     database = "default"
@@ -201,44 +214,49 @@ async def limited_async(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True})
 
 
-class LimitedAPIView(APIView):
+class LimitedAPIView(OpenView):
     @errorkit.ratelimit(rate="2/m", key="ip")
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
 
 
 @api_view(["GET"])
+@authentication_classes([])
+@permission_classes([])
 @errorkit.ratelimit(rate="2/m", key="ip")
 def limited_api_function(request: Request) -> Response:
     return Response({"ok": True})
 
 
 class LimitedViewSet(ViewSet):
+    authentication_classes: list = []
+    permission_classes: list = []
+
     @errorkit.ratelimit(rate="2/m", key="ip")
     def list(self, request: Request) -> Response:
         return Response({"ok": True})
 
 
-class StackedView(APIView):
+class StackedView(OpenView):
     @errorkit.ratelimit(rate="2/s", key="ip", name="burst")
     @errorkit.ratelimit(rate="3/h", key="ip", name="hourly")
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
 
 
-class TenantView(APIView):
+class TenantView(OpenView):
     @errorkit.ratelimit(rate="1/m", key="header:X-Tenant")
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
 
 
-class PostOnlyLimitView(APIView):
+class PostOnlyLimitView(OpenView):
     @errorkit.ratelimit(rate="1/m", key="ip", method="POST")
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
 
 
-class ThrottledView(APIView):
+class ThrottledView(OpenView):
     throttle_classes = [errorkit_throttle("2/m")]
 
     def get(self, request: Request) -> Response:

@@ -3,6 +3,8 @@ as decorators; the views themselves only say what a job does."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
@@ -10,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import errorkit
+from errorkit.models import CreditAccount
 
 from .catalog import MODELS, DemoModel
 from .models import Job
@@ -55,8 +58,17 @@ def jobs_rate(group: str, request: Request) -> str:
     return settings.DEMO_JOBS_RATE
 
 
+def job_price(request: Request) -> Decimal | None:
+    # None for a body the view will reject (400, 404): nothing to charge.
+    data = request.data
+    model = MODELS.get(data.get("model")) if isinstance(data, dict) else None
+    return None if model is None else model.price
+
+
 class JobList(APIView):
+    @errorkit.idempotent
     @errorkit.ratelimit(rate=jobs_rate, key="api_key", name="jobs")
+    @errorkit.require_balance(cost=job_price)
     def post(self, request: Request) -> Response:
         serializer = JobRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -77,9 +89,19 @@ class JobList(APIView):
 
 class JobDetail(APIView):
     def get(self, request: Request, job_id: str) -> Response:
-        job = Job.objects.filter(pk=job_id).first()
+        job = Job.objects.filter(pk=job_id, owner=request.user).first()
         if job is None:
             raise errorkit.NotFound(
                 _("No job %(id)r.") % {"id": job_id}, code="job_not_found"
             )
         return Response(JobSerializer(job).data)
+
+
+class BalanceView(APIView):
+    def get(self, request: Request) -> Response:
+        account = CreditAccount.objects.filter(owner=request.user).first()
+        balance = account.balance if account else Decimal("0")
+        currency = account.currency if account else "USD"
+        return Response(
+            {"balance": str(balance.quantize(Decimal("0.01"))), "currency": currency}
+        )

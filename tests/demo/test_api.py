@@ -14,8 +14,8 @@ def post_job(client, data, **extra):
     return client.post("/v1/jobs", data, content_type="application/json", **extra)
 
 
-def test_models_list(client):
-    response = client.get("/v1/models")
+def test_models_list(api):
+    response = api.get("/v1/models")
     assert response.status_code == 200
     data = response.json()["data"]
     assert [(m["id"], m["price"]) for m in data] == [
@@ -26,38 +26,36 @@ def test_models_list(client):
     ]
 
 
-def test_one_model(client):
-    response = client.get("/v1/models/demo-echo")
+def test_one_model(api):
+    response = api.get("/v1/models/demo-echo")
     assert response.status_code == 200
     assert response.json()["id"] == "demo-echo"
 
 
-def test_unknown_model_is_model_not_found(client):
-    assert_error(client.get("/v1/models/gpt-99"), 404, "model_not_found")
+def test_unknown_model_is_model_not_found(api):
+    assert_error(api.get("/v1/models/gpt-99"), 404, "model_not_found")
 
 
-def test_echo_job_succeeds_and_can_be_read_back(client):
-    response = post_job(client, {"model": "demo-echo", "input": {"items": [1, 2]}})
+def test_echo_job_succeeds_and_can_be_read_back(api):
+    response = post_job(api, {"model": "demo-echo", "input": {"items": [1, 2]}})
     assert response.status_code == 201
     job = response.json()
     assert job["model"] == "demo-echo"
     assert job["status"] == "succeeded"
     assert job["output"] == {"items": [1, 2]}
     assert job["cost"] == "0.01"
-    read = client.get(f"/v1/jobs/{job['id']}")
+    read = api.get(f"/v1/jobs/{job['id']}")
     assert read.status_code == 200 and read.json()["id"] == job["id"]
 
 
-def test_job_with_an_unknown_model_is_404(client):
-    assert_error(
-        post_job(client, {"model": "nope", "input": 1}), 404, "model_not_found"
-    )
+def test_job_with_an_unknown_model_is_404(api):
+    assert_error(post_job(api, {"model": "nope", "input": 1}), 404, "model_not_found")
     assert Job.objects.count() == 0
 
 
-def test_missing_fields_are_400_with_fields(client):
+def test_missing_fields_are_400_with_fields(api):
     assert_error(
-        post_job(client, {}),
+        post_job(api, {}),
         400,
         "invalid_request",
         "model: This field is required. (and 1 more error, listed in 'fields')",
@@ -68,17 +66,17 @@ def test_missing_fields_are_400_with_fields(client):
     )
 
 
-def test_malformed_json_is_400(client):
-    assert_error(post_job(client, "{oops"), 400, "invalid_request")
+def test_malformed_json_is_400(api):
+    assert_error(post_job(api, "{oops"), 400, "invalid_request")
 
 
-def test_non_json_body_is_415(client):
-    response = client.post("/v1/jobs", "model=demo-echo", content_type="text/plain")
+def test_non_json_body_is_415(api):
+    response = api.post("/v1/jobs", "model=demo-echo", content_type="text/plain")
     assert_error(response, 415, "unsupported_media_type")
 
 
-def test_crash_is_a_generic_500(client):
-    response = post_job(client, {"model": "demo-crash", "input": 1})
+def test_crash_is_a_generic_500(api):
+    response = post_job(api, {"model": "demo-crash", "input": 1})
     assert_error(
         response,
         500,
@@ -89,33 +87,31 @@ def test_crash_is_a_generic_500(client):
     assert Job.objects.count() == 0
 
 
-def test_flaky_is_502(client):
-    assert_error(
-        post_job(client, {"model": "demo-flaky", "input": 1}), 502, "bad_gateway"
-    )
+def test_flaky_is_502(api):
+    assert_error(post_job(api, {"model": "demo-flaky", "input": 1}), 502, "bad_gateway")
 
 
-def test_overloaded_is_503_with_retry_after_30(client):
-    response = post_job(client, {"model": "demo-overloaded", "input": 1})
+def test_overloaded_is_503_with_retry_after_30(api):
+    response = post_job(api, {"model": "demo-overloaded", "input": 1})
     assert_error(response, 503, "service_unavailable", retryAfter=30)
     assert response["Retry-After"] == "30"
 
 
-def test_unknown_job_is_job_not_found(client):
-    assert_error(client.get("/v1/jobs/job_nope"), 404, "job_not_found")
+def test_unknown_job_is_job_not_found(api):
+    assert_error(api.get("/v1/jobs/job_nope"), 404, "job_not_found")
 
 
-def test_unknown_paths_are_not_found(client):
-    assert_error(client.get("/v1/nothing/here"), 404, "not_found")
+def test_unknown_paths_are_not_found(api):
+    assert_error(api.get("/v1/nothing/here"), 404, "not_found")
 
 
-def test_wrong_method_is_405_with_allow(client):
-    response = client.put("/v1/jobs")
+def test_wrong_method_is_405_with_allow(api):
+    response = api.put("/v1/jobs")
     assert_error(response, 405, "method_not_allowed")
     assert response["Allow"] == "POST, OPTIONS"
 
 
-def test_body_over_the_limit_is_413(client, settings):
+def test_body_over_the_limit_is_413(api, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64
-    response = post_job(client, {"model": "demo-echo", "input": "x" * 100})
+    response = post_job(api, {"model": "demo-echo", "input": "x" * 100})
     assert_error(response, 413, "payload_too_large")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
-import requests
+from requests import Session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_rows_over_http(live_server):
+def test_rows_over_http(live_server, api_key):
     url = live_server.url
+    requests = Session()
+    requests.headers["Authorization"] = f"Bearer {api_key}"
     ok = requests.get(
         f"{url}/v1/models", timeout=10, headers={"X-Request-ID": "live-1"}
     )
