@@ -1,0 +1,176 @@
+"""errorkit.idempotent on POST /v1/jobs: replay, 422, 409, release after 5xx/429."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from errorkit.idempotency import fingerprint_of
+from errorkit.models import CreditAccount, IdempotencyRecord, LedgerEntry
+from tests.helpers import assert_error
+
+pytestmark = pytest.mark.django_db
+
+
+def post_job(api, key, body=None, **extra):
+    return api.post(
+        "/v1/jobs",
+        body if body is not None else {"model": "demo-echo", "input": {"n": 1}},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=key,
+        **extra,
+    )
+
+
+def balance(user) -> Decimal:
+    return CreditAccount.objects.get(owner=user).balance
+
+
+def test_a_repeat_replays_the_first_answer_byte_for_byte(api, api_user):
+    first = post_job(api, "order-1")
+    second = post_job(api, "order-1")
+    assert first.status_code == second.status_code == 201
+    assert second.content == first.content
+    assert second["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert second["Content-Type"] == first["Content-Type"]
+    # The replay is the first answer, request id included.
+    assert second["X-Request-ID"] == first["X-Request-ID"]
+    assert balance(api_user) == Decimal("9.99")
+    assert LedgerEntry.objects.filter(kind="charge").count() == 1
+
+
+def test_the_same_body_in_another_key_order_is_the_same_request(api, api_user):
+    post_job(api, "k", '{"model": "demo-echo", "input": {"a": 1, "b": 2}}')
+    again = post_job(api, "k", '{"input": {"b": 2, "a": 1}, "model": "demo-echo"}')
+    assert again["Idempotent-Replayed"] == "true"
+
+
+def test_the_same_key_for_a_different_request_is_422(api, api_user):
+    post_job(api, "order-2")
+    response = post_job(api, "order-2", {"model": "demo-echo", "input": {"n": 2}})
+    assert_error(response, 422, "idempotency_key_reused")
+    assert balance(api_user) == Decimal("9.99")
+
+
+def test_a_repeat_while_the_first_runs_is_409_with_retry_after(api, api_user, rf):
+    request = rf.post(
+        "/v1/jobs",
+        {"model": "demo-echo", "input": {"n": 1}},
+        content_type="application/json",
+    )
+    now = timezone.now()
+    IdempotencyRecord.objects.create(
+        scope=f"user:{api_user.pk}",
+        key="busy",
+        fingerprint=fingerprint_of(request),
+        claimed_at=now,
+        expires_at=now + timedelta(days=1),
+    )
+    response = post_job(api, "busy")
+    assert_error(response, 409, "idempotency_conflict", retryAfter=1)
+    assert response["Retry-After"] == "1"
+    assert balance(api_user) == Decimal("10.00")
+
+
+def test_a_stale_claim_is_taken_over(api, api_user, rf):
+    request = rf.post(
+        "/v1/jobs",
+        {"model": "demo-echo", "input": {"n": 1}},
+        content_type="application/json",
+    )
+    long_ago = timezone.now() - timedelta(minutes=5)
+    IdempotencyRecord.objects.create(
+        scope=f"user:{api_user.pk}",
+        key="crashed",
+        fingerprint=fingerprint_of(request),
+        claimed_at=long_ago,
+        expires_at=long_ago + timedelta(days=1),
+    )
+    assert post_job(api, "crashed").status_code == 201
+
+
+def test_an_expired_key_can_be_used_again(api, api_user):
+    post_job(api, "old")
+    IdempotencyRecord.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = post_job(api, "old", {"model": "demo-echo", "input": "new"})
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response
+
+
+@pytest.mark.parametrize(
+    "model,status", [("demo-flaky", 502), ("demo-crash", 500), ("demo-overloaded", 503)]
+)
+def test_a_5xx_releases_the_key_and_the_retry_runs_again_for_free(
+    api, api_user, model, status
+):
+    body = {"model": model, "input": 1}
+    assert post_job(api, "retry-me", body).status_code == status
+    assert not IdempotencyRecord.objects.exists()
+    retry = post_job(api, "retry-me", body)
+    assert retry.status_code == status and "Idempotent-Replayed" not in retry
+    assert balance(api_user) == Decimal("10.00")
+    assert LedgerEntry.objects.filter(kind="charge").count() == 2
+    assert LedgerEntry.objects.filter(kind="refund").count() == 2
+
+
+def test_a_429_releases_the_key(api, api_user, settings):
+    settings.DEMO_JOBS_RATE = "1/h"
+    assert post_job(api, "first").status_code == 201
+    assert post_job(api, "limited").status_code == 429
+    assert IdempotencyRecord.objects.filter(key="limited").count() == 0
+
+
+def test_final_4xx_answers_are_stored_and_replayed(api, api_user):
+    bad = post_job(api, "bad", {"model": "nope", "input": 1})
+    assert bad.status_code == 404
+    again = post_job(api, "bad", {"model": "nope", "input": 1})
+    assert again.content == bad.content and again["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["", "x" * 256, "caf\u00e9", "tab\tkey", "new\nline"],
+    ids=["empty", "256-chars", "non-ascii", "tab", "newline"],
+)
+def test_malformed_keys_are_400(api, api_user, key):
+    response = post_job(api, key)
+    body = assert_error(response, 400, "invalid_request")
+    assert "Idempotency-Key" in body["message"]
+    assert balance(api_user) == Decimal("10.00")
+
+
+def test_255_printable_characters_are_a_valid_key(api, api_user):
+    assert post_job(api, "~" * 255).status_code == 201
+
+
+def test_keys_are_scoped_to_the_callers_account(api, api_user, django_user_model):
+    from django.test import Client
+
+    from errorkit.api_keys import create_key
+    from errorkit.balance import add_funds
+
+    other = django_user_model.objects.create(username="bob")
+    add_funds(other, "1")
+    bob = Client(HTTP_AUTHORIZATION=f"Bearer {create_key(other)[1]}")
+    assert post_job(api, "shared").status_code == 201
+    response = post_job(bob, "shared")
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response
+
+
+def test_get_requests_ignore_the_header(api, api_user):
+    response = api.get("/v1/models", HTTP_IDEMPOTENCY_KEY="\u00e9")
+    assert response.status_code == 200
+
+
+def test_another_accounts_job_is_not_found(api, api_user, django_user_model):
+    from django.test import Client
+
+    from errorkit.api_keys import create_key
+
+    job_id = post_job(api, "mine").json()["id"]
+    other = django_user_model.objects.create(username="mallory")
+    mallory = Client(HTTP_AUTHORIZATION=f"Bearer {create_key(other)[1]}")
+    assert_error(mallory.get(f"/v1/jobs/{job_id}"), 404, "job_not_found")
