@@ -1,7 +1,9 @@
 """DRF authentication by API key: ``Authorization: Bearer sk_...``.
 
     REST_FRAMEWORK = {
-        "DEFAULT_AUTHENTICATION_CLASSES": ["errorkit.authentication.APIKeyAuthentication"],
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            "errorkit.authentication.APIKeyAuthentication",
+        ],
         "DEFAULT_PERMISSION_CLASSES": [
             "rest_framework.permissions.IsAuthenticated",
             "errorkit.permissions.ReadOnlyKeyPermission",

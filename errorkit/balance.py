@@ -62,42 +62,62 @@ def to_amount(value: Any) -> Decimal:
     return amount
 
 
+class _Short(Exception):
+    """The balance did not cover the amount: undo the ledger entry."""
+
+
 class ModelBalanceBackend:
-    """errorkit's own CreditAccount and LedgerEntry tables."""
+    """errorkit's own CreditAccount and LedgerEntry tables.
+
+    Each movement writes its ledger entry first and updates the balance last,
+    so the account row is locked only for that UPDATE and the COMMIT: racing
+    requests on one account queue for as short a time as possible.
+    """
 
     def reserve(
         self, owner: Any, amount: Decimal, reference: str
     ) -> Reservation | None:
-        with transaction.atomic():
-            # The write comes first, so SQLite takes its write lock at once.
-            taken = CreditAccount.objects.filter(
-                owner=owner, balance__gte=amount
-            ).update(balance=F("balance") - amount)
-            if not taken:
-                return None
-            account = CreditAccount.objects.only("pk").get(owner=owner)
-            LedgerEntry.objects.create(
-                account=account,
-                kind=LedgerEntry.Kind.CHARGE,
-                amount=-amount,
-                reference=reference,
-            )
+        account_id = self._account_id(owner.pk)
+        if account_id is None:
+            return None
+        try:
+            with transaction.atomic():
+                self._entry(account_id, LedgerEntry.Kind.CHARGE, -amount, reference)
+                taken = CreditAccount.objects.filter(
+                    pk=account_id, balance__gte=amount
+                ).update(balance=F("balance") - amount)
+                if not taken:
+                    raise _Short
+        except _Short:
+            return None
         return Reservation(owner.pk, amount, reference)
 
     def release(self, reservation: Reservation) -> None:
+        account_id = self._account_id(reservation.owner_id)
         with transaction.atomic():
-            CreditAccount.objects.filter(owner_id=reservation.owner_id).update(
+            self._entry(
+                account_id,
+                LedgerEntry.Kind.REFUND,
+                reservation.amount,
+                reservation.reference,
+            )
+            CreditAccount.objects.filter(pk=account_id).update(
                 balance=F("balance") + reservation.amount
             )
-            account = CreditAccount.objects.only("pk").get(
-                owner_id=reservation.owner_id
-            )
-            LedgerEntry.objects.create(
-                account=account,
-                kind=LedgerEntry.Kind.REFUND,
-                amount=reservation.amount,
-                reference=reservation.reference,
-            )
+
+    @staticmethod
+    def _account_id(owner_id: Any) -> Any:
+        return (
+            CreditAccount.objects.filter(owner_id=owner_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    @staticmethod
+    def _entry(account_id: Any, kind: str, amount: Decimal, reference: str) -> None:
+        LedgerEntry.objects.create(
+            account_id=account_id, kind=kind, amount=amount, reference=reference
+        )
 
 
 def add_funds(owner: Any, amount: Any, reference: str | None = None) -> CreditAccount:

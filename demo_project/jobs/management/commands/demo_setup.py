@@ -1,4 +1,4 @@
-"""Prepare the demo: a staff admin, and what to paste to try the API."""
+"""Prepare the demo: a staff admin, an API key with a balance, and curl examples."""
 
 from __future__ import annotations
 
@@ -11,27 +11,37 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) the demo admin and print it with curl examples."
+    help = (
+        "Create (or reset) the demo admin, a funded API key, and print curl examples."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1:8000")
         parser.add_argument("--username", default="admin")
+        parser.add_argument("--balance", default="10.00")
 
-    def handle(self, *args: Any, host: str, username: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, username: str, balance: str, **options: Any
+    ) -> None:
         password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         user, _ = get_user_model().objects.get_or_create(username=username)
         user.is_staff = user.is_superuser = True
         user.set_password(password)
         user.save()
+        secret = self.new_key(username, balance)
         base = f"http://{host}"
-        json_header = "-H 'Content-Type: application/json'"
+        auth = f"-H 'Authorization: Bearer {secret}'"
+        json_header = f"{auth} -H 'Content-Type: application/json'"
         lines = [
             "",
             f"Admin:    {base}/admin/  user {username!r}  password {password!r}",
+            f"API key:  {secret}  (balance {balance} USD; shown once)",
             "",
             "Try the API:",
+            f"  curl -i {base}/v1/models {auth}",
+            f"  curl -i {base}/v1/models/nope {auth}",
+            f"  curl -i {base}/v1/balance {auth}",
             f"  curl -i {base}/v1/models",
-            f"  curl -i {base}/v1/models/nope",
             f"  curl -i {base}/v1/jobs {json_header} "
             """-d '{"model": "demo-echo", "input": {"hello": "world"}}'""",
             f"  curl -i {base}/v1/jobs {json_header} "
@@ -39,7 +49,17 @@ class Command(BaseCommand):
             f"  curl -i {base}/v1/jobs {json_header} "
             """-d '{"model": "demo-overloaded", "input": 1}'""",
             f"  curl -i {base}/v1/jobs {json_header} -d '{{\"input\": 1}}'",
-            f"  curl -i {base}/v1/nothing",
+            f"  curl -i {base}/v1/jobs {json_header} -H 'Idempotency-Key: order-1' "
+            """-d '{"model": "demo-echo", "input": 1}'""",
+            f"  curl -i {base}/v1/nothing {auth}",
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+    def new_key(self, username: str, balance: str) -> str:
+        from errorkit.api_keys import create_key
+        from errorkit.balance import add_funds
+
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        add_funds(user, balance)
+        return create_key(user, name="demo")[1]
