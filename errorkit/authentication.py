@@ -18,12 +18,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
 from .api_keys import find_key, touch
 from .models import APIKey
+
+MALFORMED_HEADER = _(
+    "Malformed Authorization header. Send 'Authorization: Bearer sk_...'."
+)
+MALFORMED_KEY = _(
+    "Malformed API key: keys contain only ASCII letters, digits, - and _."
+)
+UNKNOWN_KEY = _(
+    "Invalid API key: it is unknown or revoked. Check it in your dashboard."
+)
 
 
 class APIKeyAuthentication(BaseAuthentication):
@@ -34,26 +44,14 @@ class APIKeyAuthentication(BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise AuthenticationFailed(
-                _(
-                    "Malformed Authorization header. Send 'Authorization: Bearer sk_...'."
-                )
-            )
+            raise AuthenticationFailed(MALFORMED_HEADER)
         try:
             secret = header[1].decode("ascii")
         except UnicodeDecodeError:
-            raise AuthenticationFailed(
-                _(
-                    "Malformed API key: keys contain only ASCII letters, digits, - and _."
-                )
-            ) from None
+            raise AuthenticationFailed(MALFORMED_KEY) from None
         key = find_key(secret)
         if key is None or not key.owner.is_active:
-            raise AuthenticationFailed(
-                _(
-                    "Invalid API key: it is unknown or revoked. Check it in your dashboard."
-                )
-            )
+            raise AuthenticationFailed(UNKNOWN_KEY)
         touch(key)
         return key.owner, key
 

@@ -142,3 +142,6 @@ class IdempotencyRecord(models.Model):
                 fields=["scope", "key"], name="errorkit_idempotency_key"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
