@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import RequestFactory
 from django.utils import timezone
 
 from errorkit.idempotency import fingerprint_of
