@@ -57,40 +57,32 @@ def test_the_same_key_for_a_different_request_is_422(api, api_user):
     assert balance(api_user) == Decimal("9.99")
 
 
-def test_a_repeat_while_the_first_runs_is_409_with_retry_after(api, api_user, rf):
-    request = rf.post(
+def claimed_elsewhere(user, key: str, claimed_at) -> None:
+    """A claim on ``key`` for post_job's default request, by another request."""
+    request = RequestFactory().post(
         "/v1/jobs",
         {"model": "demo-echo", "input": {"n": 1}},
         content_type="application/json",
     )
-    now = timezone.now()
     IdempotencyRecord.objects.create(
-        scope=f"user:{api_user.pk}",
-        key="busy",
+        scope=f"user:{user.pk}",
+        key=key,
         fingerprint=fingerprint_of(request),
-        claimed_at=now,
-        expires_at=now + timedelta(days=1),
+        claimed_at=claimed_at,
+        expires_at=claimed_at + timedelta(days=1),
     )
+
+
+def test_a_repeat_while_the_first_runs_is_409_with_retry_after(api, api_user):
+    claimed_elsewhere(api_user, "busy", timezone.now())
     response = post_job(api, "busy")
     assert_error(response, 409, "idempotency_conflict", retryAfter=1)
     assert response["Retry-After"] == "1"
     assert balance(api_user) == Decimal("10.00")
 
 
-def test_a_stale_claim_is_taken_over(api, api_user, rf):
-    request = rf.post(
-        "/v1/jobs",
-        {"model": "demo-echo", "input": {"n": 1}},
-        content_type="application/json",
-    )
-    long_ago = timezone.now() - timedelta(minutes=5)
-    IdempotencyRecord.objects.create(
-        scope=f"user:{api_user.pk}",
-        key="crashed",
-        fingerprint=fingerprint_of(request),
-        claimed_at=long_ago,
-        expires_at=long_ago + timedelta(days=1),
-    )
+def test_a_stale_claim_is_taken_over(api, api_user):
+    claimed_elsewhere(api_user, "crashed", timezone.now() - timedelta(minutes=5))
     assert post_job(api, "crashed").status_code == 201
 
 
