@@ -8,4 +8,11 @@ class ErrorkitConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core.signals import got_request_exception
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .incidents import remember_exception
+
+        got_request_exception.connect(
+            remember_exception, dispatch_uid="errorkit.incidents"
+        )

@@ -62,10 +62,23 @@ DEFAULTS: dict[str, Any] = {
     "IDEMPOTENCY_TTL": 24 * 60 * 60,
     "IDEMPOTENCY_STALE_AFTER": 60,
     "IDEMPOTENCY_RETRY_AFTER": 1,
+    # Incidents: record every 5xx, plus these 4xx status codes.
+    "INCIDENTS_ENABLED": True,
+    "INCIDENT_4XX_CODES": [],
+    # Callable (request, response, exception) -> str | None: a project's own
+    # grouping; None falls back to errorkit's fingerprint.
+    "INCIDENT_FINGERPRINT": None,
+    # Sampling: keep the first N events of an incident, then one per interval.
+    "INCIDENT_SAMPLE_FIRST": 20,
+    "INCIDENT_SAMPLE_INTERVAL": 60,
+    # Characters of the request body kept with an event.
+    "INCIDENT_BODY_LIMIT": 4096,
+    # More key names (substrings, any case) whose values are scrubbed.
+    "SCRUB_KEYS": [],
 }
 
 IMPORT_STRINGS: frozenset[str] = frozenset(
-    {"FORMATTER", "EXCEPTION_HANDLER_CLASS", "BALANCE_BACKEND"}
+    {"FORMATTER", "EXCEPTION_HANDLER_CLASS", "BALANCE_BACKEND", "INCIDENT_FINGERPRINT"}
 )
 
 

@@ -16,6 +16,7 @@ from .body_size import body_size_error
 from .conf import errorkit_settings
 from .conversion import convert_exception, error_for_status
 from .handlers import error_response
+from .incidents import keep_body, record_response
 from .request_id import assign_request_id, current_request_id
 from .routing import is_api_request, is_json_response_type
 
@@ -59,7 +60,10 @@ class ErrorkitMiddleware:
         if not request.errorkit_is_api:
             return None
         error = body_size_error(request)
-        return None if error is None else error_response(request, error)
+        if error is not None:
+            return error_response(request, error)
+        keep_body(request)
+        return None
 
     def process_exception(
         self, request: HttpRequest, exception: Exception
@@ -90,6 +94,7 @@ class ErrorkitMiddleware:
             if getattr(replaced, "_has_been_logged", False):
                 response._has_been_logged = True  # type: ignore[attr-defined]
         response[errorkit_settings.REQUEST_ID_HEADER] = request.request_id  # type: ignore[attr-defined]
+        record_response(request, response)
         return response
 
     @staticmethod

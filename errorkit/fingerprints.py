@@ -1,0 +1,71 @@
+"""What makes two server errors the same incident.
+
+For an exception: its class, and the module and function of each of the
+project's own frames (no line numbers, so an edit elsewhere in a file does not
+split the group), plus the view. For a deliberate error (a 502, a 503): its
+code and the view. An exception may carry its own (``fingerprint`` on errorkit's
+errors, ``errorkit_fingerprint`` on any other), and ``INCIDENT_FINGERPRINT``
+may supply one for everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sysconfig
+import traceback
+from types import TracebackType
+from typing import Any
+
+_LIBRARY_PATHS = tuple(
+    path
+    for name in ("stdlib", "platstdlib", "purelib", "platlib")
+    if (path := sysconfig.get_paths().get(name))
+)
+
+
+def is_project_frame(filename: str) -> bool:
+    return not (
+        filename.startswith(_LIBRARY_PATHS)
+        or "site-packages" in filename
+        or "dist-packages" in filename
+        or filename.startswith("<")
+    )
+
+
+def project_frames(tb: TracebackType | None) -> list[tuple[str, str]]:
+    """(module, function) of the project's own frames, outermost first."""
+    frames = []
+    for frame, _line in traceback.walk_tb(tb):
+        if is_project_frame(frame.f_code.co_filename):
+            module = frame.f_globals.get("__name__", "?")
+            function = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
+            frames.append((module, function))
+    return frames
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def exception_fingerprint(exc: BaseException, view: str) -> str:
+    own = getattr(exc, "errorkit_fingerprint", None) or getattr(
+        exc, "fingerprint", None
+    )
+    if own:
+        return digest("custom", str(own))
+    cls = type(exc)
+    frames = [f"{m}:{f}" for m, f in project_frames(exc.__traceback__)]
+    return digest("exception", f"{cls.__module__}.{cls.__qualname__}", *frames, view)
+
+
+def error_fingerprint(code: str, status: int, view: str) -> str:
+    return digest("error", code, str(status), view)
+
+
+def view_name(request: Any) -> str:
+    match = getattr(request, "resolver_match", None)
+    func = getattr(match, "func", None)
+    if func is None:
+        return ""
+    target = getattr(func, "view_class", None) or getattr(func, "cls", None) or func
+    return f"{target.__module__}.{target.__qualname__}"
