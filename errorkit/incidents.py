@@ -81,7 +81,8 @@ def record_response(request: HttpRequest, response: HttpResponseBase) -> None:
         )
 
 
-def record(request: HttpRequest, response: HttpResponseBase) -> Incident:
+def record(request: HttpRequest, response: HttpResponseBase) -> int:
+    """Record one server error; the incident's id."""
     exc: BaseException | None = getattr(request, "_errorkit_exception", None)
     error = getattr(response, "errorkit_error", None)
     status = response.status_code
@@ -101,7 +102,7 @@ def record(request: HttpRequest, response: HttpResponseBase) -> Incident:
         IncidentEvent.objects.create(
             incident_id=incident, created=now, **event_data(request, status, exc)
         )
-    return Incident.objects.get(pk=incident)
+    return incident
 
 
 def _fingerprint(request: Any, response: Any, exc: Any, code: str, view: str) -> str:

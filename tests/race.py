@@ -122,10 +122,24 @@ def retry_race() -> dict:
     return {"statuses": statuses, **money(user)}
 
 
+def incident_race() -> dict:
+    """40 racing server errors, then 20 more racing into the resolved incident."""
+    from errorkit.models import Incident
+
+    _user, client = caller("incidents", "1.00")
+    race(40, lambda n: post(client(), "demo-crash"))
+    before = list(Incident.objects.values("count", "status"))
+    Incident.objects.update(status="resolved")
+    race(20, lambda n: post(client(), "demo-crash"))
+    after = list(Incident.objects.values("count", "status", "regressed"))
+    return {"before": before, "after": after}
+
+
 SCENARIOS = {
     "balance": balance_race,
     "idempotency": idempotency_race,
     "retry": retry_race,
+    "incidents": incident_race,
 }
 
 

@@ -85,3 +85,10 @@ def test_a_502_retried_with_the_same_key_runs_again_and_costs_nothing(database_u
     assert result["statuses"] == [502, 502, 502]
     assert Decimal(result["balance"]) == Decimal(result["ledger_sum"]) == 1
     assert result["charges"] == 3 and result["refunds"] == 3
+
+
+@requires_postgres
+def test_racing_server_errors_lose_no_count_and_reopen_once(database_url):
+    result = run("incidents", database_url)
+    assert result["before"] == [{"count": 40, "status": "open"}], result
+    assert result["after"] == [{"count": 60, "status": "open", "regressed": True}], result

@@ -32,6 +32,8 @@ urlpatterns = [
     path("v1/limited/tenant", views.TenantView.as_view()),
     path("v1/limited/post-only", views.PostOnlyLimitView.as_view()),
     path("v1/limited/throttled", views.ThrottledView.as_view()),
+    path("v1/test/bug/<str:kind>", views.BuggyView.as_view()),
+    path("v1/test/fingerprinted/<int:n>", views.FingerprintedView.as_view()),
     path("html/raise/<str:kind>", views.html_raise),
     path("html/page", views.html_page),
 ]

@@ -261,3 +261,28 @@ class ThrottledView(OpenView):
 
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
+
+
+# Incidents: one bug reached from two paths in one function, and another bug.
+
+
+def lookup_price(catalog: dict, kind: str) -> object:
+    if kind == "first":
+        return catalog["missing-first"]  # KeyError, one line
+    return catalog["missing-second"]  # the same KeyError, another line
+
+
+class BuggyView(OpenView):
+    def get(self, request: Request, kind: str) -> Response:
+        if kind == "other-bug":
+            return Response({"ratio": 1 / 0})
+        return Response({"price": lookup_price({}, kind)})
+
+
+class FingerprintedError(RuntimeError):
+    errorkit_fingerprint = "custom-group"
+
+
+class FingerprintedView(OpenView):
+    def get(self, request: Request, n: int) -> Response:
+        raise FingerprintedError(f"variant {n}")
