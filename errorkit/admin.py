@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from .api_keys import PREFIX_LENGTH, create_key, revoke
 from .balance import add_funds, to_amount
 from .incident_chart import chart
-from .models import APIKey, CreditAccount, Incident, IncidentEvent, LedgerEntry
+from .models import APIKey, CreditAccount, Incident, LedgerEntry
 
 
 class APIKeyCreationForm(forms.ModelForm):

@@ -78,8 +78,9 @@ def render_svg(data: list[tuple[datetime, dict[int, int]]], label: str) -> SafeS
     total = sum(sum(c.values()) for _, c in data)
     return format_html(
         '<figure class="errorkit-chart" style="margin:0 0 1em">'
-        '<svg role="img" aria-label="{}" width="{}" height="{}" viewBox="0 0 {} {}" '
-        'xmlns="http://www.w3.org/2000/svg">'
+        # Scales to the changelist's column, which is narrower than the chart.
+        '<svg role="img" aria-label="{}" style="width:100%;max-width:{}px;height:auto" '
+        'viewBox="0 0 {} {}" xmlns="http://www.w3.org/2000/svg">'
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999"/>{}'
         '<text x="{}" y="14" font-size="12" fill="#666">{} (peak {}, total {})</text>'
         "</svg>"
@@ -88,7 +89,6 @@ def render_svg(data: list[tuple[datetime, dict[int, int]]], label: str) -> SafeS
         "</figcaption></figure>",
         label,
         WIDTH,
-        HEIGHT,
         WIDTH,
         HEIGHT,
         PAD,

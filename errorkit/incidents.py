@@ -24,8 +24,13 @@ from django.http import HttpRequest, HttpResponseBase, RawPostDataException
 from django.utils import timezone
 
 from .conf import errorkit_settings
-from .fingerprints import digest, error_fingerprint, exception_fingerprint, view_name
-from .fingerprints import project_frames
+from .fingerprints import (
+    digest,
+    error_fingerprint,
+    exception_fingerprint,
+    project_frames,
+    view_name,
+)
 from .models import Incident, IncidentEvent, IncidentHour
 from .scrubbing import scrub, scrub_text
 

@@ -63,15 +63,23 @@ def test_the_request_id_a_caller_quotes_finds_its_incident(django_user_model, in
 
 @pytest.mark.parametrize(
     "query",
-    [{"status__exact": "open"}, {"status_code__exact": "500"},
-     {"error_code__exact": "internal_error"}, {"last_seen__gte": "2000-01-01 00:00:00+00:00"}],
+    [
+        {"status__exact": "open"},
+        {"status_code__exact": "500"},
+        {"error_code__exact": "internal_error"},
+        {"last_seen__gte": "2000-01-01 00:00:00+00:00"},
+    ],
 )
 def test_filters(django_user_model, incident, query):
     page = staff_with(django_user_model, "view_incident").get(LIST, query)
-    assert page.status_code == 200 and "KeyError in lookup_price" in page.content.decode()
+    assert (
+        page.status_code == 200 and "KeyError in lookup_price" in page.content.decode()
+    )
 
 
-def test_the_incident_page_is_read_only_with_traceback_and_events(django_user_model, incident):
+def test_the_incident_page_is_read_only_with_traceback_and_events(
+    django_user_model, incident
+):
     page = staff_with(django_user_model, "view_incident", "change_incident").get(
         f"{LIST}{incident.pk}/change/"
     )
@@ -88,14 +96,22 @@ def test_nobody_adds_or_deletes_incidents_by_hand(admin_client, incident):
 
 def test_resolve_ignore_reopen_actions(django_user_model, incident, admin_user):
     client = staff_with(django_user_model, "view_incident", "change_incident")
-    for action, status in (("ignore", "ignored"), ("reopen", "open"), ("resolve", "resolved")):
+    for action, status in (
+        ("ignore", "ignored"),
+        ("reopen", "open"),
+        ("resolve", "resolved"),
+    ):
         client.post(LIST, {"action": action, "_selected_action": [incident.pk]})
         assert Incident.objects.get(pk=incident.pk).status == status
     resolved = Incident.objects.get(pk=incident.pk)
-    assert resolved.resolved_by.username == "support" and resolved.resolved_at is not None
+    assert (
+        resolved.resolved_by.username == "support" and resolved.resolved_at is not None
+    )
 
 
-def test_viewers_without_the_change_permission_get_no_actions(django_user_model, incident):
+def test_viewers_without_the_change_permission_get_no_actions(
+    django_user_model, incident
+):
     client = staff_with(django_user_model, "view_incident")
     client.post(LIST, {"action": "resolve", "_selected_action": [incident.pk]})
     assert Incident.objects.get(pk=incident.pk).status == "open"
@@ -115,7 +131,9 @@ def test_prune_incidents_deletes_old_data_in_batches(client):
     client.get("/v1/test/bug/other-bug")
     old = timezone.now() - timedelta(days=40)
     Incident.objects.filter(title__startswith="KeyError").update(last_seen=old)
-    IncidentEvent.objects.filter(incident__title__startswith="KeyError").update(created=old)
+    IncidentEvent.objects.filter(incident__title__startswith="KeyError").update(
+        created=old
+    )
     IncidentHour.objects.update(hour=old)
     out = StringIO()
     call_command("prune_incidents", "--days", "30", "--batch-size", "1", stdout=out)

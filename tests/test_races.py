@@ -91,4 +91,6 @@ def test_a_502_retried_with_the_same_key_runs_again_and_costs_nothing(database_u
 def test_racing_server_errors_lose_no_count_and_reopen_once(database_url):
     result = run("incidents", database_url)
     assert result["before"] == [{"count": 40, "status": "open"}], result
-    assert result["after"] == [{"count": 60, "status": "open", "regressed": True}], result
+    assert result["after"] == [{"count": 60, "status": "open", "regressed": True}], (
+        result
+    )
