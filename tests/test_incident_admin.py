@@ -1,4 +1,4 @@
-"""The incident admin: read-only pages, permissions, search by request id, actions, chart."""
+"""The incident admin: read-only pages, permissions, search, actions, the chart."""
 
 from __future__ import annotations
 
