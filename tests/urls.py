@@ -34,6 +34,7 @@ urlpatterns = [
     path("v1/limited/throttled", views.ThrottledView.as_view()),
     path("v1/test/bug/<str:kind>", views.BuggyView.as_view()),
     path("v1/test/fingerprinted/<int:n>", views.FingerprintedView.as_view()),
+    path("v1/test/fingerprinted-bench/<int:n>", views.FingerprintedBenchView.as_view()),
     path("html/raise/<str:kind>", views.html_raise),
     path("html/page", views.html_page),
 ]

@@ -286,3 +286,16 @@ class FingerprintedError(RuntimeError):
 class FingerprintedView(OpenView):
     def get(self, request: Request, n: int) -> Response:
         raise FingerprintedError(f"variant {n}")
+
+
+class BenchmarkError(RuntimeError):
+    pass
+
+
+class FingerprintedBenchView(OpenView):
+    """Ten distinct bugs by number, for benchmarks/incidents.py."""
+
+    def get(self, request: Request, n: int) -> Response:
+        error = BenchmarkError(f"bug {n}")
+        error.errorkit_fingerprint = f"bench-{n}"
+        raise error

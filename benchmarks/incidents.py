@@ -1,0 +1,105 @@
+"""Incident recording: 10,000 server errors across 10 fingerprints.
+
+Checks that they leave exactly 10 incidents whose counts sum to 10,000, and
+measures the cost per error with recording on against the same 500 with
+recording off, in one process on a fresh database (PostgreSQL when it answers,
+else a SQLite file). Prints the ratio (goal: at most 1.5x).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ERRORS, FINGERPRINTS, ROUNDS = 10_000, 10, 3
+ADMIN_URL = os.environ.get("DATABASE_URL", "")
+if not ADMIN_URL.startswith("postgres"):
+    ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
+
+
+def fresh_database() -> tuple[str, object]:
+    """A database URL and a function that drops it."""
+    try:
+        import psycopg
+
+        name = f"errorkit_bench_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=2) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+
+        def drop() -> None:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        return f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}", drop
+    except Exception:  # noqa: BLE001 - fall back to SQLite
+        folder = tempfile.mkdtemp()
+        return f"sqlite:///{folder}/bench.sqlite3", lambda: None
+
+
+def main() -> None:
+    url, drop = fresh_database()
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    try:
+        run(url)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop()
+
+
+def run(url: str) -> None:
+    import logging
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db.models import Sum
+    from django.test import Client, override_settings
+
+    from errorkit.models import Incident
+
+    call_command("migrate", verbosity=0)
+    # The 500s log their tracebacks either way; a null handler keeps the
+    # benchmark's output readable without changing what is measured.
+    logging.getLogger("django.request").handlers = [logging.NullHandler()]
+    logging.getLogger("django.request").propagate = False
+    client = Client(raise_request_exception=False)
+    paths = [f"/v1/test/fingerprinted-bench/{n}" for n in range(FINGERPRINTS)]
+
+    def burst(count: int) -> float:
+        started = time.perf_counter()
+        for n in range(count):
+            client.get(paths[n % FINGERPRINTS])
+        return (time.perf_counter() - started) / count
+
+    with override_settings(ERRORKIT={"INCIDENTS_ENABLED": True}):
+        burst(ERRORS)  # the 10,000 errors, recorded
+        incidents = Incident.objects.count()
+        total = Incident.objects.aggregate(s=Sum("count"))["s"]
+    on, off = [], []
+    for _ in range(ROUNDS):  # interleaved
+        with override_settings(ERRORKIT={"INCIDENTS_ENABLED": True}):
+            on.append(burst(1000))
+        with override_settings(ERRORKIT={"INCIDENTS_ENABLED": False}):
+            off.append(burst(1000))
+    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    print(f"incidents: {ERRORS} errors across {FINGERPRINTS} fingerprints on {engine}")
+    print(f"  incidents {incidents}, counts sum {total}")
+    print(
+        f"  cost per 500: recording on {min(on) * 1e6:.0f} us, off {min(off) * 1e6:.0f} us, "
+        f"ratio {min(on) / min(off):.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
