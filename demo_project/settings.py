@@ -142,6 +142,8 @@ else:
 
 ERRORKIT = {
     "API_PATH_PREFIXES": ["/v1/"],
+    # Server errors are recorded off the request path, in batches.
+    "INCIDENT_RECORDING": "background",
 }
 
 LOGGING = {

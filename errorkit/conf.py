@@ -64,6 +64,9 @@ DEFAULTS: dict[str, Any] = {
     "IDEMPOTENCY_RETRY_AFTER": 1,
     # Incidents: record every 5xx, plus these 4xx status codes.
     "INCIDENTS_ENABLED": True,
+    # "sync" writes in the request (findable at once); "background" queues it
+    # for a thread of the process, which writes in batches (for busy APIs).
+    "INCIDENT_RECORDING": "sync",
     "INCIDENT_4XX_CODES": [],
     # Callable (request, response, exception) -> str | None: a project's own
     # grouping; None falls back to errorkit's fingerprint.

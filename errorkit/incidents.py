@@ -10,10 +10,16 @@ and reopen it once. Events are sampled; counts stay exact.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import os
+import queue
 import sys
+import threading
+import time
 import traceback
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from typing import Any
@@ -77,7 +83,10 @@ def record_response(request: HttpRequest, response: HttpResponseBase) -> None:
     if not should_record(response.status_code):
         return
     try:
-        record(request, response)
+        if errorkit_settings.INCIDENT_RECORDING == "background":
+            writer.submit(capture(request, response))
+        else:
+            record(request, response)
     except Exception:
         logger.exception(
             "Could not record an incident for %s %s (request %s)",
@@ -87,14 +96,20 @@ def record_response(request: HttpRequest, response: HttpResponseBase) -> None:
         )
 
 
-def record(request: HttpRequest, response: HttpResponseBase) -> int:
-    """Record one server error; the incident's id.
+@dataclass
+class Occurrence:
+    """One server error, captured (and scrubbed) in the request that had it."""
 
-    All its writes share one short transaction, committed without waiting for
-    the disk on PostgreSQL (``synchronous_commit = off``, for this transaction
-    only): a crash may lose the last moments of counts, never corrupt them,
-    and the error path is not slowed by a flush per statement.
-    """
+    fingerprint: str
+    title: str
+    code: str
+    status: int
+    view: str
+    now: datetime
+    event: RawEvent
+
+
+def capture(request: HttpRequest, response: HttpResponseBase) -> Occurrence:
     exc: BaseException | None = getattr(request, "_errorkit_exception", None)
     error = getattr(response, "errorkit_error", None)
     status = response.status_code
@@ -104,19 +119,134 @@ def record(request: HttpRequest, response: HttpResponseBase) -> int:
         else ("internal_error" if status == 500 else f"http_{status}")
     )
     view = view_name(request)
-    fingerprint = _fingerprint(request, response, exc, code, view)
-    now = timezone.now()
+    return Occurrence(
+        fingerprint=_fingerprint(request, response, exc, code, view),
+        title=_title(exc, code, view),
+        code=code,
+        status=status,
+        view=view,
+        now=timezone.now(),
+        event=raw_event(request, status, exc),
+    )
+
+
+def record(request: HttpRequest, response: HttpResponseBase) -> int:
+    """Record one server error now; the incident's id."""
+    return write([capture(request, response)])[0]
+
+
+def write(occurrences: list[Occurrence]) -> list[int]:
+    """Write occurrences in one short transaction; their incidents' ids.
+
+    Occurrences of one fingerprint are counted by one statement. The commit
+    does not wait for the disk on PostgreSQL (``synchronous_commit = off``, for
+    this transaction only): a crash may lose the last moments of counts,
+    never corrupt them.
+    """
+    groups: dict[str, list[Occurrence]] = {}
+    for occurrence in occurrences:
+        groups.setdefault(occurrence.fingerprint, []).append(occurrence)
+    hours: dict[tuple[datetime, int], int] = {}
+    for occurrence in occurrences:
+        hour = occurrence.now.replace(minute=0, second=0, microsecond=0)
+        key = (hour, occurrence.status // 100)
+        hours[key] = hours.get(key, 0) + 1
+    ids: dict[str, int] = {}
     with transaction.atomic():
         _relax_durability()
-        incident, sampled = count_event(
-            fingerprint, _title(exc, code, view), code, status, view, now
-        )
-        count_hour(now, status // 100)
-        if sampled:
-            IncidentEvent.objects.create(
-                incident_id=incident, created=now, **event_data(request, status, exc)
+        for fingerprint, group in groups.items():
+            last = group[-1]
+            incident, sampled = count_event(
+                fingerprint,
+                last.title,
+                last.code,
+                last.status,
+                last.view,
+                last.now,
+                amount=len(group),
             )
-    return incident
+            ids[fingerprint] = incident
+            if sampled:
+                IncidentEvent.objects.create(
+                    incident_id=incident, created=last.now, **last.event.build()
+                )
+        for (hour, status_class), amount in hours.items():
+            count_hour(hour, status_class, amount)
+    return [ids[o.fingerprint] for o in occurrences]
+
+
+class BackgroundWriter:
+    """Writes occurrences from a thread of this process, in batches.
+
+    The request only queues what it captured. Counts stay exact as long as the
+    process ends normally (an ``atexit`` flush writes what is queued); a
+    killed process loses what it had not written yet.
+    """
+
+    batch_size = 500
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[Occurrence] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.pid: int | None = None
+        self.lock = threading.Lock()
+
+    def submit(self, occurrence: Occurrence) -> None:
+        self._ensure_running()
+        self.queue.put(occurrence)
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything queued is written; False if time ran out."""
+        deadline = time.monotonic() + timeout
+        while self.queue.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def _ensure_running(self) -> None:
+        # A forked worker inherits no thread: start one in each process.
+        if (
+            self.thread is not None
+            and self.thread.is_alive()
+            and self.pid == os.getpid()
+        ):
+            return
+        with self.lock:
+            if (
+                self.thread is None
+                or not self.thread.is_alive()
+                or self.pid != os.getpid()
+            ):
+                self.queue = queue.Queue()
+                self.pid = os.getpid()
+                self.thread = threading.Thread(
+                    target=self._run, name="errorkit-incidents", daemon=True
+                )
+                self.thread.start()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        while True:
+            batch = [self.queue.get()]
+            while len(batch) < self.batch_size:
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                write(batch)
+            except Exception:
+                logger.exception("Could not record %d incident events", len(batch))
+            finally:
+                connection.close_if_unusable_or_obsolete()
+                for _ in batch:
+                    self.queue.task_done()
+
+
+writer = BackgroundWriter()
+atexit.register(writer.flush, 5.0)
 
 
 def _relax_durability() -> None:
@@ -146,7 +276,13 @@ def _title(exc: BaseException | None, code: str, view: str) -> str:
 
 
 def count_event(
-    fingerprint: str, title: str, code: str, status: int, view: str, now: datetime
+    fingerprint: str,
+    title: str,
+    code: str,
+    status: int,
+    view: str,
+    now: datetime,
+    amount: int = 1,
 ) -> tuple[int, bool]:
     """Count one event, creating the incident; (its id, whether to keep the event).
 
@@ -157,7 +293,7 @@ def count_event(
     """
     connection = transaction.get_connection()
     if not _can_upsert(connection):
-        return count_event_orm(fingerprint, title, code, status, view, now)
+        return count_event_orm(fingerprint, title, code, status, view, now, amount)
     ops, table = connection.ops, connection.ops.quote_name(Incident._meta.db_table)
     stamp = ops.adapt_datetimefield_value(now)
     due = ops.adapt_datetimefield_value(
@@ -167,9 +303,9 @@ def count_event(
     sql = (
         f"INSERT INTO {table} (fingerprint, title, error_code, status_code, view, "
         "first_seen, last_seen, count, status, regressed, last_sampled) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, 1, %s, %s, %s) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (fingerprint) DO UPDATE SET "
-        f"count = {table}.count + 1, last_seen = EXCLUDED.last_seen, "
+        f"count = {table}.count + EXCLUDED.count, last_seen = EXCLUDED.last_seen, "
         f"status = CASE WHEN {resolved} THEN %s ELSE {table}.status END, "
         f"regressed = CASE WHEN {resolved} THEN %s ELSE {table}.regressed END, "
         f"regressed_at = CASE WHEN {resolved} THEN EXCLUDED.last_seen "
@@ -187,6 +323,7 @@ def count_event(
         view[:255],
         stamp,
         stamp,
+        amount,
         Status.OPEN,
         False,
         stamp,
@@ -227,7 +364,13 @@ def _can_upsert(connection: Any) -> bool:
 
 
 def count_event_orm(
-    fingerprint: str, title: str, code: str, status: int, view: str, now: datetime
+    fingerprint: str,
+    title: str,
+    code: str,
+    status: int,
+    view: str,
+    now: datetime,
+    amount: int = 1,
 ) -> tuple[int, bool]:
     """count_event for databases without INSERT ... ON CONFLICT ... RETURNING."""
     reopen = Q(status=Status.RESOLVED)
@@ -238,7 +381,7 @@ def count_event_orm(
         | Q(last_sampled__lte=due)
     )
     updated = Incident.objects.filter(fingerprint=fingerprint).update(
-        count=F("count") + 1,
+        count=F("count") + amount,
         last_seen=now,
         status=Case(When(reopen, then=Value(Status.OPEN)), default=F("status")),
         regressed=Case(When(reopen, then=Value(True)), default=F("regressed")),
@@ -256,12 +399,12 @@ def count_event_orm(
                     view=view[:255],
                     first_seen=now,
                     last_seen=now,
-                    count=1,
+                    count=amount,
                     last_sampled=now,
                 )
             return incident.pk, True
         except IntegrityError:  # a racing event created it first
-            return count_event_orm(fingerprint, title, code, status, view, now)
+            return count_event_orm(fingerprint, title, code, status, view, now, amount)
     pk, last_sampled = (
         Incident.objects.filter(fingerprint=fingerprint)
         .values_list("pk", "last_sampled")
@@ -270,60 +413,102 @@ def count_event_orm(
     return pk, last_sampled == now
 
 
-def count_hour(now: datetime, status_class: int) -> None:
+def count_hour(now: datetime, status_class: int, amount: int = 1) -> None:
     hour = now.replace(minute=0, second=0, microsecond=0)
     connection = transaction.get_connection()
     if _can_upsert(connection):
         table = connection.ops.quote_name(IncidentHour._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (hour, status_class, count) VALUES (%s, %s, 1) "
+                f"INSERT INTO {table} (hour, status_class, count) VALUES (%s, %s, %s) "
                 "ON CONFLICT (hour, status_class) DO UPDATE SET "
-                f"count = {table}.count + 1",
-                [connection.ops.adapt_datetimefield_value(hour), status_class],
+                f"count = {table}.count + EXCLUDED.count",
+                [connection.ops.adapt_datetimefield_value(hour), status_class, amount],
             )
         return
     rows = IncidentHour.objects.filter(hour=hour, status_class=status_class)
-    if rows.update(count=F("count") + 1):
+    if rows.update(count=F("count") + amount):
         return
     try:
         with transaction.atomic():
-            IncidentHour.objects.create(hour=hour, status_class=status_class, count=1)
+            IncidentHour.objects.create(
+                hour=hour, status_class=status_class, count=amount
+            )
     except IntegrityError:
-        rows.update(count=F("count") + 1)
+        rows.update(count=F("count") + amount)
 
 
-def _body(request: HttpRequest) -> str:
+@dataclass
+class RawEvent:
+    """What an event is made of, taken from the request as it is (cheap).
+
+    Scrubbing and formatting the traceback cost more than the rest of the
+    error path; they are done by ``build`` only for the events that sampling
+    keeps, possibly in the writer's thread.
+    """
+
+    request_id: str
+    status_code: int
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    form: dict[str, list[str]] | None
+    user: str
+    key_prefix: str
+    # A summary of the stack, not the exception: holding exceptions would keep
+    # every frame (and its locals) alive while events wait to be written.
+    stack: traceback.TracebackException | None
+
+    def build(self) -> dict[str, Any]:
+        return {
+            "request_id": self.request_id,
+            "status_code": self.status_code,
+            "method": self.method,
+            "path": scrub_text(self.path)[:2048],
+            "query": urlencode(scrub(self.query), doseq=True),
+            "headers": scrub(self.headers),
+            "body": self._body(),
+            "user": self.user,
+            "key_prefix": self.key_prefix,
+            "traceback": scrub_text("".join(self.stack.format())) if self.stack else "",
+        }
+
+    def _body(self) -> str:
+        limit = errorkit_settings.INCIDENT_BODY_LIMIT
+        text = self.body[: limit * 4].decode("utf-8", "replace")
+        try:
+            text = json.dumps(scrub(json.loads(text)))
+        except ValueError:
+            if self.form is not None:
+                text = urlencode(scrub(self.form), doseq=True)
+        return scrub_text(text)[:limit]
+
+
+def raw_event(request: HttpRequest, status: int, exc: BaseException | None) -> RawEvent:
     try:
-        raw = request.body
-    except RawPostDataException:
-        return ""
-    limit = errorkit_settings.INCIDENT_BODY_LIMIT
-    text = raw[: limit * 4].decode("utf-8", "replace")
-    try:
-        text = json.dumps(scrub(json.loads(text)))
-    except ValueError:
-        if request.content_type == "application/x-www-form-urlencoded":
-            text = urlencode(scrub(dict(request.POST.lists())), doseq=True)
-    return scrub_text(text)[:limit]
-
-
-def event_data(
-    request: HttpRequest, status: int, exc: BaseException | None
-) -> dict[str, Any]:
+        body = request.body
+    except RawPostDataException:  # a stream no one kept: nothing to show
+        body = b""
+    form = (
+        dict(request.POST.lists())
+        if request.content_type == "application/x-www-form-urlencoded"
+        else None
+    )
     user = getattr(request, "user", None)
-    key = getattr(request, "auth", None)
-    return {
-        "request_id": getattr(request, "request_id", "")[:200],
-        "status_code": status,
-        "method": request.method or "",
-        "path": scrub_text(request.path)[:2048],
-        "query": urlencode(scrub(dict(request.GET.lists())), doseq=True),
-        "headers": scrub(dict(request.headers)),
-        "body": _body(request),
-        "user": str(user)[:255] if user is not None and user.is_authenticated else "",
-        "key_prefix": getattr(key, "prefix", "")[:16],
-        "traceback": scrub_text("".join(traceback.format_exception(exc)))
-        if exc
-        else "",
-    }
+    return RawEvent(
+        request_id=getattr(request, "request_id", "")[:200],
+        status_code=status,
+        method=request.method or "",
+        path=request.path,
+        query=dict(request.GET.lists()),
+        headers=dict(request.headers),
+        body=body,
+        form=form,
+        user=str(user)[:255] if user is not None and user.is_authenticated else "",
+        key_prefix=getattr(getattr(request, "auth", None), "prefix", "")[:16],
+        stack=traceback.TracebackException.from_exception(exc, lookup_lines=False)
+        if exc is not None
+        else None,
+    )

@@ -123,16 +123,31 @@ def retry_race() -> dict:
 
 
 def incident_race() -> dict:
-    """40 racing server errors, then 20 more racing into the resolved incident."""
+    """40 server errors racing to the database, 20 more racing into the resolved
+    incident, then 30 through the background writer."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    from errorkit.incidents import writer
     from errorkit.models import Incident
 
     _user, client = caller("incidents", "1.00")
-    race(40, lambda n: post(client(), "demo-crash"))
-    before = list(Incident.objects.values("count", "status"))
-    Incident.objects.update(status="resolved")
-    race(20, lambda n: post(client(), "demo-crash"))
-    after = list(Incident.objects.values("count", "status", "regressed"))
-    return {"before": before, "after": after}
+    in_request = {**settings.ERRORKIT, "INCIDENT_RECORDING": "sync"}
+    with override_settings(ERRORKIT=in_request):
+        race(40, lambda n: post(client(), "demo-crash"))
+        before = list(Incident.objects.values("count", "status"))
+        Incident.objects.update(status="resolved")
+        race(20, lambda n: post(client(), "demo-crash"))
+        after = list(Incident.objects.values("count", "status", "regressed"))
+    race(30, lambda n: post(client(), "demo-crash"))  # the demo's background mode
+    flushed = writer.flush(timeout=60)
+    background = list(Incident.objects.values("count", "status"))
+    return {
+        "before": before,
+        "after": after,
+        "flushed": flushed,
+        "background": background,
+    }
 
 
 SCENARIOS = {

@@ -17,3 +17,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # and real transactions; configured when it answers or when CI requires it.
 if POSTGRES_UP or REQUIRE_SERVICES:
     DATABASES["postgres"] = dj_database_url.parse(POSTGRES_URL)  # noqa: F405
+
+# Tests record incidents in the request, inside each test's transaction; the
+# background writer has tests of its own.
+ERRORKIT = {**ERRORKIT, "INCIDENT_RECORDING": "sync"}  # noqa: F405

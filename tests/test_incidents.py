@@ -205,3 +205,27 @@ def test_recording_an_event_takes_a_bounded_number_of_queries(client):
 def test_recording_can_be_turned_off(client):
     client.get("/v1/test/bug/first")
     assert not Incident.objects.exists()
+
+
+@pytest.fixture
+def without_upsert(monkeypatch):
+    """As on a database without INSERT ... ON CONFLICT ... RETURNING (MySQL)."""
+    import errorkit.incidents
+
+    monkeypatch.setattr(errorkit.incidents, "_can_upsert", lambda connection: False)
+
+
+@override_settings(
+    ERRORKIT={"INCIDENT_SAMPLE_FIRST": 2, "INCIDENT_SAMPLE_INTERVAL": 3600}
+)
+def test_the_portable_path_counts_groups_samples_and_reopens(client, without_upsert):
+    for _ in range(4):
+        client.get("/v1/test/bug/first")
+    client.get("/v1/test/bug/other-bug")
+    incident = Incident.objects.get(title="KeyError in lookup_price")
+    assert incident.count == 4 and incident.events.count() == 2
+    Incident.objects.update(status="resolved")
+    client.get("/v1/test/bug/first")
+    incident.refresh_from_db()
+    assert incident.status == "open" and incident.regressed and incident.count == 5
+    assert sum(IncidentHour.objects.values_list("count", flat=True)) == 6
