@@ -25,6 +25,13 @@ def test_demo_setup_creates_a_staff_admin_and_prints_how_to_use_it(monkeypatch):
     secret = text.split("API key:")[1].split()[0]
     assert find_key(secret).owner == admin
     assert f"Authorization: Bearer {secret}" in text
+    from errorkit.models import Incident
+
+    assert dict(Incident.objects.values_list("error_code", "count")) == {
+        "internal_error": 3,
+        "bad_gateway": 2,
+        "service_unavailable": 1,
+    }
 
 
 def test_demo_setup_twice_resets_the_password(monkeypatch):

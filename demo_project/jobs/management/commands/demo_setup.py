@@ -29,6 +29,7 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         secret = self.new_key(username, balance)
+        seeded = self.seed_incidents(secret)
         base = f"http://{host}"
         auth = f"-H 'Authorization: Bearer {secret}'"
         json_header = f"{auth} -H 'Content-Type: application/json'"
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             "",
             f"Admin:    {base}/admin/  user {username!r}  password {password!r}",
             f"API key:  {secret}  (balance {balance} USD; shown once)",
+            f"Incidents: {seeded} server errors recorded, to look at in the admin",
             "",
             "Try the API:",
             f"  curl -i {base}/v1/models {auth}",
@@ -63,3 +65,31 @@ class Command(BaseCommand):
         user, _ = get_user_model().objects.get_or_create(username=username)
         add_funds(user, balance)
         return create_key(user, name="demo")[1]
+
+    def seed_incidents(self, secret: str) -> int:
+        """A few real server errors, so that the incident admin is not empty."""
+        import logging
+
+        from django.test import Client
+
+        from errorkit.incidents import writer
+
+        client = Client(
+            raise_request_exception=False,
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+            SERVER_NAME="127.0.0.1",
+        )
+        request_log = logging.getLogger("django.request")
+        level, request_log.level = request_log.level, logging.CRITICAL
+        try:
+            models = ["demo-crash"] * 3 + ["demo-flaky"] * 2 + ["demo-overloaded"]
+            for model in models:
+                client.post(
+                    "/v1/jobs",
+                    {"model": model, "input": 1},
+                    content_type="application/json",
+                )
+        finally:
+            request_log.level = level
+        writer.flush()
+        return len(models)
