@@ -176,6 +176,25 @@ def check_ratelimit_settings(
     return messages
 
 
+@register(Tags.compatibility)
+def check_incident_settings(
+    app_configs: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
+    if not isinstance(getattr(settings, SETTINGS_NAME, None) or {}, dict):
+        return []  # reported by check_settings
+    mode = errorkit_settings.INCIDENT_RECORDING
+    if mode in ("sync", "background"):
+        return []
+    return [
+        Error(
+            f"{SETTINGS_NAME}['INCIDENT_RECORDING'] is {mode!r}.",
+            hint='Use "sync" (written in the request) or "background" (batched '
+            "by a thread of the process).",
+            id="errorkit.E007",
+        )
+    ]
+
+
 def _valid_proxies(proxies: Any) -> bool:
     if proxies is None or (isinstance(proxies, int) and not isinstance(proxies, bool)):
         return proxies is None or proxies >= 0

@@ -133,3 +133,10 @@ def test_cache_failure_mode_is_validated():
     from errorkit.checks import check_ratelimit_settings
 
     assert ids(check_ratelimit_settings()) == ["errorkit.E006"]
+
+
+@override_settings(ERRORKIT={"INCIDENT_RECORDING": "later"})
+def test_incident_recording_mode_is_validated():
+    from errorkit.checks import check_incident_settings
+
+    assert ids(check_incident_settings()) == ["errorkit.E007"]
