@@ -156,15 +156,7 @@ def write(occurrences: list[Occurrence]) -> list[int]:
         _relax_durability()
         for fingerprint, group in groups.items():
             last = group[-1]
-            incident, sampled = count_event(
-                fingerprint,
-                last.title,
-                last.code,
-                last.status,
-                last.view,
-                last.now,
-                amount=len(group),
-            )
+            incident, sampled = count_event(last, amount=len(group))
             ids[fingerprint] = incident
             if sampled:
                 IncidentEvent.objects.create(
@@ -275,15 +267,7 @@ def _title(exc: BaseException | None, code: str, view: str) -> str:
     return f"{type(exc).__name__} in {function}"[:255]
 
 
-def count_event(
-    fingerprint: str,
-    title: str,
-    code: str,
-    status: int,
-    view: str,
-    now: datetime,
-    amount: int = 1,
-) -> tuple[int, bool]:
+def count_event(occurrence: Occurrence, amount: int = 1) -> tuple[int, bool]:
     """Count one event, creating the incident; (its id, whether to keep the event).
 
     One statement counts, reopens a resolved incident (a regression) and claims
@@ -291,9 +275,11 @@ def count_event(
     INCIDENT_SAMPLE_INTERVAL. Racing events each see the row after the one
     before them, so no count is lost and only one reopens it.
     """
+    o = occurrence
+    now = o.now
     connection = transaction.get_connection()
     if not _can_upsert(connection):
-        return count_event_orm(fingerprint, title, code, status, view, now, amount)
+        return count_event_orm(occurrence, amount)
     ops, table = connection.ops, connection.ops.quote_name(Incident._meta.db_table)
     stamp = ops.adapt_datetimefield_value(now)
     due = ops.adapt_datetimefield_value(
@@ -316,11 +302,11 @@ def count_event(
         "RETURNING id, last_sampled"
     )
     params = [
-        fingerprint,
-        title,
-        code,
-        status,
-        view[:255],
+        o.fingerprint,
+        o.title,
+        o.code,
+        o.status,
+        o.view[:255],
         stamp,
         stamp,
         amount,
@@ -363,16 +349,9 @@ def _can_upsert(connection: Any) -> bool:
     return False
 
 
-def count_event_orm(
-    fingerprint: str,
-    title: str,
-    code: str,
-    status: int,
-    view: str,
-    now: datetime,
-    amount: int = 1,
-) -> tuple[int, bool]:
+def count_event_orm(occurrence: Occurrence, amount: int = 1) -> tuple[int, bool]:
     """count_event for databases without INSERT ... ON CONFLICT ... RETURNING."""
+    o, now = occurrence, occurrence.now
     reopen = Q(status=Status.RESOLVED)
     due = now - timedelta(seconds=errorkit_settings.INCIDENT_SAMPLE_INTERVAL)
     sample = (
@@ -380,7 +359,7 @@ def count_event_orm(
         | Q(last_sampled__isnull=True)
         | Q(last_sampled__lte=due)
     )
-    updated = Incident.objects.filter(fingerprint=fingerprint).update(
+    updated = Incident.objects.filter(fingerprint=o.fingerprint).update(
         count=F("count") + amount,
         last_seen=now,
         status=Case(When(reopen, then=Value(Status.OPEN)), default=F("status")),
@@ -392,11 +371,11 @@ def count_event_orm(
         try:
             with transaction.atomic():
                 incident = Incident.objects.create(
-                    fingerprint=fingerprint,
-                    title=title,
-                    error_code=code,
-                    status_code=status,
-                    view=view[:255],
+                    fingerprint=o.fingerprint,
+                    title=o.title,
+                    error_code=o.code,
+                    status_code=o.status,
+                    view=o.view[:255],
                     first_seen=now,
                     last_seen=now,
                     count=amount,
@@ -404,9 +383,9 @@ def count_event_orm(
                 )
             return incident.pk, True
         except IntegrityError:  # a racing event created it first
-            return count_event_orm(fingerprint, title, code, status, view, now, amount)
+            return count_event_orm(occurrence, amount)
     pk, last_sampled = (
-        Incident.objects.filter(fingerprint=fingerprint)
+        Incident.objects.filter(fingerprint=o.fingerprint)
         .values_list("pk", "last_sampled")
         .get()
     )
