@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.http import HttpRequest, HttpResponseBase
 
 from .body_size import body_size_error
 from .conf import errorkit_settings
 from .conversion import convert_exception, error_for_status
 from .handlers import error_response
-from .incidents import keep_body, record_response
+from .incidents import keep_body, record_response, should_record
 from .request_id import assign_request_id, current_request_id
 from .routing import is_api_request, is_json_response_type
 
@@ -41,7 +41,9 @@ class ErrorkitMiddleware:
         token = current_request_id.set(assign_request_id(request))
         try:
             response = self.check_request(request) or self.get_response(request)
-            return self.finish_response(request, response)
+            response = self.finish_response(request, response)
+            record_response(request, response)
+            return response
         finally:
             current_request_id.reset(token)
 
@@ -51,7 +53,11 @@ class ErrorkitMiddleware:
             response = self.check_request(request)
             if response is None:
                 response = await self.get_response(request)  # type: ignore[misc]
-            return self.finish_response(request, response)
+            response = self.finish_response(request, response)
+            if should_record(response.status_code):
+                # Recording uses the ORM: never from the event loop itself.
+                await sync_to_async(record_response)(request, response)
+            return response
         finally:
             current_request_id.reset(token)
 
@@ -94,7 +100,6 @@ class ErrorkitMiddleware:
             if getattr(replaced, "_has_been_logged", False):
                 response._has_been_logged = True  # type: ignore[attr-defined]
         response[errorkit_settings.REQUEST_ID_HEADER] = request.request_id  # type: ignore[attr-defined]
-        record_response(request, response)
         return response
 
     @staticmethod

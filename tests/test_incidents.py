@@ -229,3 +229,17 @@ def test_the_portable_path_counts_groups_samples_and_reopens(client, without_ups
     incident.refresh_from_db()
     assert incident.status == "open" and incident.regressed and incident.count == 5
     assert sum(IncidentHour.objects.values_list("count", flat=True)) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bug_in_an_async_view_is_recorded_too():
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    client = AsyncClient(raise_request_exception=False)
+    response = async_to_sync(client.get)(
+        "/v1/plain/async-raise/boom", headers={"X-Request-ID": "async-bug"}
+    )
+    assert response.status_code == 500
+    event = IncidentEvent.objects.get(request_id="async-bug")
+    assert event.incident.title == "Boom in plain_async_raise"
