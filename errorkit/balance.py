@@ -23,7 +23,7 @@ from rest_framework.exceptions import NotAuthenticated
 from . import exceptions as ek
 from .conf import errorkit_settings
 from .models import CreditAccount, LedgerEntry
-from .view_requests import find_request, require_autocommit
+from .view_requests import find_request, require_autocommit, require_sync_view
 
 Cost = Decimal | int | str | Callable[[Any], Any]
 
@@ -154,6 +154,8 @@ def require_balance(cost: Cost) -> Callable[[Callable[..., Any]], Callable[..., 
         _cost_of(cost, None)  # a bad fixed cost fails at import time
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        require_sync_view(view, "errorkit.require_balance")
+
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             request = find_request(args, "errorkit.require_balance")

@@ -38,7 +38,7 @@ from . import exceptions as ek
 from .client_ip import client_ip
 from .conf import errorkit_settings
 from .models import IdempotencyRecord
-from .view_requests import find_request, require_autocommit
+from .view_requests import find_request, require_autocommit, require_sync_view
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 _KEY = re.compile(r"[\x20-\x7e]{1,255}")
@@ -173,6 +173,8 @@ def _run(
 
 
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
+    require_sync_view(view, "errorkit.idempotent")
+
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         request = find_request(args, "errorkit.idempotent")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.http import HttpRequest
@@ -35,4 +36,13 @@ def require_autocommit(decorator: str, using: str = "default") -> None:
             f"{decorator} must commit before the view runs, but the view runs in a "
             "transaction (ATOMIC_REQUESTS?). Exempt the view with "
             "django.db.transaction.non_atomic_requests, or turn ATOMIC_REQUESTS off."
+        )
+
+
+def require_sync_view(view: Any, decorator: str) -> None:
+    """Refuse an async view at import time rather than fail on its first call."""
+    if iscoroutinefunction(view):
+        raise ImproperlyConfigured(
+            f"{decorator} supports synchronous views only: {view.__qualname__} is "
+            "async. Wrap the synchronous work it needs, or make the view synchronous."
         )

@@ -167,3 +167,16 @@ def test_another_accounts_job_is_not_found(api, api_user, django_user_model):
     other = django_user_model.objects.create(username="mallory")
     mallory = Client(HTTP_AUTHORIZATION=f"Bearer {create_key(other)[1]}")
     assert_error(mallory.get(f"/v1/jobs/{job_id}"), 404, "job_not_found")
+
+
+def test_async_views_are_refused_when_decorated():
+    from django.core.exceptions import ImproperlyConfigured
+
+    import errorkit
+
+    async def view(request):
+        return None
+
+    for decorate in (errorkit.idempotent, errorkit.require_balance(cost="1")):
+        with pytest.raises(ImproperlyConfigured, match="synchronous views only"):
+            decorate(view)
