@@ -25,6 +25,11 @@ EARLY_ANSWERING_MIDDLEWARE = (
 )
 
 
+def _settings_are_a_dict() -> bool:
+    """ERRORKIT is absent or a dict; anything else only check_settings reports."""
+    return isinstance(getattr(settings, SETTINGS_NAME, None) or {}, dict)
+
+
 @register(Tags.compatibility)
 def check_exception_handler(
     app_configs: Any = None, **kwargs: Any
@@ -73,8 +78,8 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
-    user_settings = getattr(settings, SETTINGS_NAME, None)
-    if user_settings is not None and not isinstance(user_settings, dict):
+    if not _settings_are_a_dict():
+        user_settings = getattr(settings, SETTINGS_NAME)
         return [
             Error(
                 f"{SETTINGS_NAME} must be a dict, not {type(user_settings).__name__}.",
@@ -152,7 +157,7 @@ def check_ratelimit_settings(
     app_configs: Any = None, **kwargs: Any
 ) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
-    if not isinstance(getattr(settings, SETTINGS_NAME, None) or {}, dict):
+    if not _settings_are_a_dict():
         return messages  # reported by check_settings
     proxies = errorkit_settings.TRUSTED_PROXIES
     if not _valid_proxies(proxies):
@@ -180,7 +185,7 @@ def check_ratelimit_settings(
 def check_incident_settings(
     app_configs: Any = None, **kwargs: Any
 ) -> list[CheckMessage]:
-    if not isinstance(getattr(settings, SETTINGS_NAME, None) or {}, dict):
+    if not _settings_are_a_dict():
         return []  # reported by check_settings
     mode = errorkit_settings.INCIDENT_RECORDING
     if mode in ("sync", "background"):

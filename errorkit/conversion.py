@@ -70,9 +70,9 @@ def _plain_message(exc: Exception) -> str | None:
     return None
 
 
-def _invalid_from_detail(detail: Any, *, message: str | None = None) -> ek.APIError:
+def _invalid_from_detail(detail: Any) -> ek.APIError:
     fields = flatten_errors(detail)
-    return ek.InvalidRequest(message or validation_message(fields), fields=fields)
+    return ek.InvalidRequest(validation_message(fields), fields=fields)
 
 
 def _from_drf_validation(exc: drf.ValidationError) -> ek.APIError:
@@ -86,12 +86,8 @@ def _from_django_validation(exc: django_exceptions.ValidationError) -> ek.APIErr
 
 
 def _from_drf_auth(exc: drf.APIException) -> ek.APIError:
-    headers = {}
-    auth_header = getattr(exc, "auth_header", None)
-    if auth_header:
-        headers["WWW-Authenticate"] = auth_header
     error = _replace_drf_default(exc, ek.InvalidAPIKey)
-    error.headers.update(headers)
+    error.headers.update(_drf_headers(exc))
     return error
 
 

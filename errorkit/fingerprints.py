@@ -47,15 +47,20 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def exception_fingerprint(exc: BaseException, view: str) -> str:
+def exception_fingerprint(
+    exc: BaseException, view: str, frames: list[tuple[str, str]] | None = None
+) -> str:
+    """``frames``: ``project_frames`` of the exception, when the caller has them."""
     own = getattr(exc, "errorkit_fingerprint", None) or getattr(
         exc, "fingerprint", None
     )
     if own:
         return digest("custom", str(own))
     cls = type(exc)
-    frames = [f"{m}:{f}" for m, f in project_frames(exc.__traceback__)]
-    return digest("exception", f"{cls.__module__}.{cls.__qualname__}", *frames, view)
+    if frames is None:
+        frames = project_frames(exc.__traceback__)
+    parts = [f"{m}:{f}" for m, f in frames]
+    return digest("exception", f"{cls.__module__}.{cls.__qualname__}", *parts, view)
 
 
 def error_fingerprint(code: str, status: int, view: str) -> str:

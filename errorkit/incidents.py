@@ -119,9 +119,11 @@ def capture(request: HttpRequest, response: HttpResponseBase) -> Occurrence:
         else ("internal_error" if status == 500 else f"http_{status}")
     )
     view = view_name(request)
+    # Walked once: both the fingerprint and the title come from these frames.
+    frames = project_frames(exc.__traceback__) if exc is not None else []
     return Occurrence(
-        fingerprint=_fingerprint(request, response, exc, code, view),
-        title=_title(exc, code, view),
+        fingerprint=_fingerprint(request, response, exc, code, view, frames),
+        title=_title(exc, code, view, frames),
         code=code,
         status=status,
         view=view,
@@ -248,21 +250,29 @@ def _relax_durability() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
-def _fingerprint(request: Any, response: Any, exc: Any, code: str, view: str) -> str:
+def _fingerprint(
+    request: Any,
+    response: Any,
+    exc: Any,
+    code: str,
+    view: str,
+    frames: list[tuple[str, str]],
+) -> str:
     hook = errorkit_settings.INCIDENT_FINGERPRINT
     custom = hook(request, response, exc) if hook is not None else None
     if custom:
         return digest("hook", str(custom))
     if exc is not None:
-        return exception_fingerprint(exc, view)
+        return exception_fingerprint(exc, view, frames)
     return error_fingerprint(code, response.status_code, view)
 
 
-def _title(exc: BaseException | None, code: str, view: str) -> str:
+def _title(
+    exc: BaseException | None, code: str, view: str, frames: list[tuple[str, str]]
+) -> str:
     where = view.rsplit(".", 1)[-1] if view else "?"
     if exc is None:
         return f"{code} in {where}"[:255]
-    frames = project_frames(exc.__traceback__)
     function = frames[-1][1] if frames else where
     return f"{type(exc).__name__} in {function}"[:255]
 

@@ -39,20 +39,15 @@ def test_viewing_needs_the_view_permission(django_user_model, incident):
 
 
 def test_the_list_shows_the_incidents_and_a_chart(django_user_model, incident):
-    page = staff_with(django_user_model, "view_incident").get(LIST)
+    client = staff_with(django_user_model, "view_incident")
+    page = client.get(LIST)
     text = page.content.decode()
     assert page.status_code == 200
     assert "KeyError in lookup_price" in text and "ZeroDivisionError" in text
     assert "<svg" in text and "Events per hour, last 24 hours" in text
     assert "<script" not in text.split("<svg", 1)[1].split("</svg>", 1)[0]
-    month = staff_with_view_again(django_user_model).get(LIST, {"chart": "month"})
+    month = client.get(LIST, {"chart": "month"})
     assert "Events per day, last 30 days" in month.content.decode()
-
-
-def staff_with_view_again(django_user_model) -> Client:
-    client = Client()
-    client.force_login(django_user_model.objects.get(username="support"))
-    return client
 
 
 def test_the_request_id_a_caller_quotes_finds_its_incident(django_user_model, incident):
