@@ -5,7 +5,8 @@ on the in-process cache and on Redis (when it answers).
 Each contender serves the same trivial view to the same users; every user
 stays under its limit, so what is measured is the cost of admitting a request
 (counting included), the common case. Runs are interleaved and the best of
-several rounds is kept. Prints ratios against django-ratelimit.
+several rounds is kept. Prints ratios against django-ratelimit, paired within
+each round.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 import itertools
 import os
 import socket
+import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -39,7 +42,7 @@ REQUESTS_PER_ROUND = 1900
 # Two callers using 950 of their 1000 requests a minute: the load a limit
 # exists for, and where DRF's per-key timestamp list is long.
 USERS_PER_ROUND = 2
-ROUNDS = 5
+ROUNDS = 9
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
@@ -85,36 +88,71 @@ def requests_for_round() -> list:
     return batch
 
 
-def per_request(fn: Callable) -> tuple[float, float]:
-    """Wall-clock and CPU seconds per request.
+# Contenders take turns every SLICE requests, so that whatever drifts during a
+# round (other load on the machine, Redis's own pauses) falls on all alike.
+SLICE = 50
+
+
+def one_round(order: list[str]) -> dict[str, tuple[float, float]]:
+    """Wall-clock and CPU seconds per request of each contender, interleaved.
 
     On Redis the wall clock is mostly the round trips, which every contender
     waits for alike; CPU time is what each one costs the application server.
     """
-    batch = iter(requests_for_round())
-    wall, cpu = time.perf_counter(), time.process_time()
-    for _ in range(REQUESTS_PER_ROUND):
-        fn(next(batch))
-    return (
-        (time.perf_counter() - wall) / REQUESTS_PER_ROUND,
-        (time.process_time() - cpu) / REQUESTS_PER_ROUND,
-    )
+    batches = {name: requests_for_round() for name in order}
+    wall = dict.fromkeys(order, 0.0)
+    cpu = dict.fromkeys(order, 0.0)
+    for start in range(0, REQUESTS_PER_ROUND, SLICE):
+        for name in order:
+            fn, batch = CONTENDERS[name], batches[name][start : start + SLICE]
+            w, c = time.perf_counter(), time.process_time()
+            for request in batch:
+                fn(request)
+            wall[name] += time.perf_counter() - w
+            cpu[name] += time.process_time() - c
+    return {
+        name: (wall[name] / REQUESTS_PER_ROUND, cpu[name] / REQUESTS_PER_ROUND)
+        for name in order
+    }
 
 
 def cache_settings(backend: dict) -> dict:
     return {"default": backend, "ratelimit": backend}
 
 
-def measure(backend: dict) -> dict[str, tuple[float, float]]:
-    wall = {name: float("inf") for name in CONTENDERS}
-    cpu = dict(wall)
+BASELINE = "django-ratelimit"
+
+
+@dataclass
+class Result:
+    wall: float  # best seconds per request over the rounds
+    cpu: float
+    wall_ratios: list[float]  # per round, against the baseline of that round
+    cpu_ratios: list[float]
+
+
+def measure(backend: dict) -> dict[str, Result]:
+    """Rounds of interleaved contenders; ratios are paired within a round."""
+    results = {name: Result(float("inf"), float("inf"), [], []) for name in CONTENDERS}
+    names = list(CONTENDERS)
     with override_settings(CACHES=cache_settings(backend)):
         caches["default"].clear()
-        for _ in range(ROUNDS):
-            for name, fn in CONTENDERS.items():  # interleaved
-                w, c = per_request(fn)
-                wall[name], cpu[name] = min(wall[name], w), min(cpu[name], c)
-    return {name: (wall[name], cpu[name]) for name in CONTENDERS}
+        for round_ in range(ROUNDS):
+            # Each round starts with a different contender, so none always
+            # runs first in a slice.
+            order = names[round_ % len(names) :] + names[: round_ % len(names)]
+            timings = one_round(order)
+            base_wall, base_cpu = timings[BASELINE]
+            for name, (wall, cpu) in timings.items():
+                result = results[name]
+                result.wall, result.cpu = min(result.wall, wall), min(result.cpu, cpu)
+                result.wall_ratios.append(wall / base_wall)
+                result.cpu_ratios.append(cpu / base_cpu)
+    return results
+
+
+def spread(ratios: list[float]) -> str:
+    return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
 
 
 def redis_answers() -> bool:
@@ -142,15 +180,18 @@ def main() -> None:
             backends[name] = {"BACKEND": path, "LOCATION": REDIS_URL}
     else:
         print("Redis is not reachable: measuring the in-process cache only")
-    print(f"rate limit at {RATE}: cost per admitted request (best of {ROUNDS})")
+    print(
+        f"rate limit at {RATE}: cost per admitted request, best of {ROUNDS} rounds;"
+        " ratio to django-ratelimit: median of the rounds (range)"
+    )
     for label, backend in backends.items():
         results = measure(backend)
-        wall_base, cpu_base = results["django-ratelimit"]
         print(f"  {label}:")
-        for name, (wall, cpu) in results.items():
+        for name, r in results.items():
+            wall, cpu = spread(r.wall_ratios), spread(r.cpu_ratios)
             print(
-                f"    {name:22s} wall {wall * 1e6:7.1f} us {wall / wall_base:.2f}x"
-                f"   cpu {cpu * 1e6:7.1f} us {cpu / cpu_base:.2f}x"
+                f"    {name:22s} wall {r.wall * 1e6:7.1f} us {wall:20s}"
+                f" cpu {r.cpu * 1e6:7.1f} us {cpu}"
             )
 
 

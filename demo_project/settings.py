@@ -121,7 +121,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "errorkit.cache.RedisCache",
             "LOCATION": REDIS_URL,
         }
         if REDIS_URL
@@ -132,8 +132,8 @@ CACHES = {
     ),
 }
 if REDIS_URL:
-    # django-ratelimit does not list Django's RedisCache (errorkit's subclass
-    # makes its incr atomic in one round trip): the warning is moot here.
+    # django-ratelimit does not know errorkit's RedisCache, Django's RedisCache
+    # with an incr that is atomic in one round trip: its warning is moot here.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     # django-ratelimit rejects the in-process cache outright; the embedded demo

@@ -139,6 +139,18 @@ def check_ratelimit_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckM
                 id="errorkit.E004",
             )
         ]
+    if backend == "django.core.cache.backends.redis.RedisCache":
+        return [
+            Warning(
+                f"The rate-limit cache {alias!r} is Django's RedisCache, whose incr "
+                "asks Redis twice (EXISTS, then INCR): every limited request pays "
+                "an extra round trip, and a count that expires in between is left "
+                "with no expiry.",
+                hint="Use BACKEND 'errorkit.cache.RedisCache' (the same cache with "
+                "a one-step, atomic incr) for the rate-limit cache.",
+                id="errorkit.W005",
+            )
+        ]
     reason = _NOT_SHARED.get(backend)
     if reason is None or settings.DEBUG:
         return []
@@ -146,7 +158,7 @@ def check_ratelimit_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckM
         Warning(
             f"The rate-limit cache {alias!r} ({backend.rsplit('.', 1)[-1]}) {reason}.",
             hint="Fine for one process; in production set RATELIMIT_USE_CACHE to a "
-            "shared cache, e.g. django.core.cache.backends.redis.RedisCache.",
+            "shared cache, e.g. errorkit.cache.RedisCache.",
             id="errorkit.W004",
         )
     ]

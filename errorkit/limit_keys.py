@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -13,8 +14,6 @@ from .client_ip import client_ip
 
 KeyFunc = Callable[[str, Any], Any]
 Key = str | KeyFunc
-
-SIMPLE_KEYS = ("api_key", "user", "ip", "user_or_ip")
 
 
 def _user_value(request: Any) -> str | None:
@@ -42,35 +41,57 @@ def _header_value(request: Any, name: str) -> str:
     return f"header:{name}:{request.META.get(meta_key, '')}"
 
 
-def validate_key(key: Key) -> None:
-    """Fail at import time, not on the first request, for a key no one can count by."""
+def _user_key(group: str, request: Any) -> str:
+    return _user_value(request) or "user:anonymous"
+
+
+def _ip_key(group: str, request: Any) -> str:
+    return _ip_value(request)
+
+
+def _api_key_key(group: str, request: Any) -> str:
+    return _api_key_value(request)
+
+
+def _user_or_ip_key(group: str, request: Any) -> str:
+    return _user_value(request) or _ip_value(request)
+
+
+_SIMPLE: dict[str, KeyFunc] = {
+    "api_key": _api_key_key,
+    "user": _user_key,
+    "ip": _ip_key,
+    "user_or_ip": _user_or_ip_key,
+}
+
+
+def key_function(key: Key) -> KeyFunc:
+    """``(group, request) -> str`` for ``key``, checked when the limit is declared.
+
+    A key no one can count by fails at import time, not on the first request.
+    A dotted path is imported on first use, so that a view module may name a
+    function in a module that imports it.
+    """
     if callable(key):
-        return
+        return lambda group, request: f"fn:{key(group, request)}"
     if not isinstance(key, str) or not key:
         raise ImproperlyConfigured(
             f"A rate-limit key must be a string or callable: {key!r}"
         )
-    if key in SIMPLE_KEYS or "." in key:
-        return
+    if key in _SIMPLE:
+        return _SIMPLE[key]
     if key.startswith("header:") and key[len("header:") :]:
-        return
+        name = key[len("header:") :]
+        return lambda group, request: _header_value(request, name)
+    if "." in key:
+        path = key
+        return lambda group, request: f"fn:{_imported(path)(group, request)}"
     raise ImproperlyConfigured(
-        f"Unknown rate-limit key {key!r}: use one of {', '.join(SIMPLE_KEYS)}, "
+        f"Unknown rate-limit key {key!r}: use one of {', '.join(_SIMPLE)}, "
         "'header:NAME', a callable (group, request) -> str, or its dotted path."
     )
 
 
-def key_value(key: Key, group: str, request: Any) -> str:
-    if callable(key):
-        return f"fn:{key(group, request)}"
-    if key == "api_key":
-        return _api_key_value(request)
-    if key == "user":
-        return _user_value(request) or "user:anonymous"
-    if key == "ip":
-        return _ip_value(request)
-    if key == "user_or_ip":
-        return _user_value(request) or _ip_value(request)
-    if key.startswith("header:"):
-        return _header_value(request, key[len("header:") :])
-    return f"fn:{import_string(key)(group, request)}"
+@functools.cache
+def _imported(path: str) -> KeyFunc:
+    return import_string(path)

@@ -1,38 +1,40 @@
 """Rate limits counted by django-ratelimit, answered truthfully.
 
 django-ratelimit counts each key in fixed windows aligned to the epoch plus a
-per-key offset. ``get_usage`` reports ``time_left``, the seconds from the start
-of the current second to the window's last second: it reaches 0 while the
-window is still closed and is always 0 for ``N/s`` rates. The window really
-reopens one second after that last second begins, so the truthful wait is
-``window_end + 1 - now``, rounded up: a client that sleeps it is admitted, one
-that comes back a second earlier is not.
+per-key offset. ``get_usage`` reports ``time_left``, the whole seconds from the
+start of the current second to the window's last second: it reaches 0 while
+the window is still closed and is always 0 for ``N/s`` rates. The window
+reopens when its last second ends, so the truthful wait is ``time_left + 1``:
+a client that sleeps it is admitted, one that comes back a second earlier is
+not.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import re
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http.response import ResponseHeaders
 from django.utils.module_loading import import_string
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
 from . import exceptions as ek
 from .conf import errorkit_settings
-from .limit_keys import Key, key_value, validate_key
+from .limit_keys import Key, key_function
 
 logger = logging.getLogger("errorkit.ratelimit")
 
 _RATE = re.compile(r"(\d+)/(\d*)([smhd])?")
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+# An sf-string's characters (RFC 8941), less the two it would have to escape.
+_POLICY_NAME = re.compile(r"[ !#-\[\]-~]+")
 
 Rate = str | tuple[int, int] | Callable[[str, Any], Any] | None
 
@@ -55,6 +57,10 @@ def parse_rate(rate: str | tuple[int, int]) -> tuple[int, int]:
     return int(count), int(period)
 
 
+def _default_name(count: int, period: int) -> str:
+    return f"{count}-per-{period}s"
+
+
 @dataclass(frozen=True)
 class Limit:
     """One limit: ``rate`` per ``key``, for requests whose method is in ``method``."""
@@ -66,12 +72,31 @@ class Limit:
     name: str | None = None
 
     def __post_init__(self) -> None:
-        validate_key(self.key)
+        object.__setattr__(self, "_key", key_function(self.key))
+        if self.name is not None and not _POLICY_NAME.fullmatch(self.name):
+            raise ImproperlyConfigured(
+                f"Invalid rate-limit name {self.name!r}: it is quoted in the "
+                "RateLimit headers, so use printable ASCII without '\"' or '\\'."
+            )
         static = isinstance(self.rate, tuple) or (
             isinstance(self.rate, str) and "." not in self.rate
         )
-        # A fixed rate is parsed once, here, so a typo fails at import time.
-        object.__setattr__(self, "_parsed", parse_rate(self.rate) if static else None)
+        # What can be worked out once is, here: a typo in a fixed rate fails
+        # at import time, and each request does only its own work.
+        parsed = parse_rate(self.rate) if static else None
+        object.__setattr__(self, "_parsed", parsed)
+        object.__setattr__(
+            self, "_name", self.name or (parsed and _default_name(*parsed))
+        )
+        methods = None
+        if self.method != ALL and self.method is not None:
+            listed = [self.method] if isinstance(self.method, str) else self.method
+            methods = frozenset(m.upper() for m in listed)
+        object.__setattr__(self, "_methods", methods)
+
+    def policy_name(self, count: int, period: int) -> str:
+        """The policy's name in the RateLimit headers."""
+        return self._name or _default_name(count, period)
 
     def resolve_rate(self, group: str, request: Any) -> tuple[int, int] | None:
         if self._parsed is not None:
@@ -84,10 +109,7 @@ class Limit:
         return None if rate is None else parse_rate(rate)
 
     def applies_to(self, request: Any) -> bool:
-        if self.method == ALL or self.method is None:
-            return True
-        methods = [self.method] if isinstance(self.method, str) else self.method
-        return request.method in {m.upper() for m in methods}
+        return self._methods is None or request.method in self._methods
 
 
 @dataclass(slots=True)
@@ -106,21 +128,19 @@ class CacheUnavailable(Exception):
     """The rate-limit cache did not answer."""
 
 
-def seconds_until_reset(time_left: int, now: float, period: int) -> int:
+def seconds_until_reset(time_left: int, period: int) -> int:
     """The truthful wait, in whole seconds, from ``get_usage``'s ``time_left``.
 
-    ``get_usage`` read the clock at or before ``now``. If a second began in
-    between, taking ``now``'s second as its own places the window's end one
-    second late: the wait can only err long (never past the period), never
-    short.
+    ``time_left`` is the window's last second minus the second ``get_usage``
+    read last; the window reopens a second after its last second begins. When
+    a second ticks between ``get_usage``'s two clock reads, ``time_left`` is
+    -1 for a window that already reopened: the next second is then a true
+    (if cautious) answer, never 0.
     """
-    window_end = time_left + int(now)
-    wait = math.ceil(window_end + 1 - now)
-    return min(period, max(1, wait))
-
-
-# The time django-ratelimit's windows are aligned to (a name, for tests).
-clock = time.time
+    wait = time_left + 1
+    if wait < 1:
+        return 1
+    return period if wait > period else wait
 
 
 def count_request(request: Any, limit: Limit, group: str) -> LimitState | None:
@@ -131,8 +151,7 @@ def count_request(request: Any, limit: Limit, group: str) -> LimitState | None:
     rate = limit.resolve_rate(group, request)
     if rate is None:
         return None
-    count, period = rate
-    value = key_value(limit.key, group, request)
+    value = limit._key(group, request)
     try:
         usage = get_usage(
             request,
@@ -146,21 +165,23 @@ def count_request(request: Any, limit: Limit, group: str) -> LimitState | None:
         raise
     except Exception as exc:  # the cache client's own errors: Redis down, ...
         raise CacheUnavailable(str(exc)) from exc
-    now = clock()
     if usage is None:
         if not getattr(settings, "RATELIMIT_ENABLE", True):
             return None
         # The method matched, so RATELIMIT_FAIL_OPEN hid a cache failure.
         raise CacheUnavailable("the rate-limit cache did not count the request")
-    if usage["time_left"] < 0:  # django-ratelimit's fail-closed answer
+    # django-ratelimit's fail-closed answer. A counted request is at least the
+    # first (time_left alone cannot tell: -1 is also a second that ticked).
+    if usage["count"] < 1:
         raise CacheUnavailable("the rate-limit cache did not count the request")
+    count, period = rate
     return LimitState(
-        name=limit.name or f"{count}-per-{period}s",
-        limit=count,
-        period=period,
-        remaining=max(0, count - usage["count"]),
-        reset=seconds_until_reset(usage["time_left"], now, period),
-        exceeded=usage["should_limit"],
+        limit.policy_name(count, period),
+        count,
+        period,
+        max(0, count - usage["count"]),
+        seconds_until_reset(usage["time_left"], period),
+        usage["should_limit"],
     )
 
 
@@ -190,37 +211,42 @@ def count_all(request: Any, limits: Iterable[Limit], group: str) -> list[LimitSt
 
 def exceeded_error(states: Sequence[LimitState]) -> ek.RateLimitExceeded | None:
     """The 429 for the limits exceeded, with the longest of their waits."""
-    waits = [state.reset for state in states if state.exceeded]
-    if not waits:
+    wait = 0
+    for state in states:
+        if state.exceeded and state.reset > wait:
+            wait = state.reset
+    if not wait:  # every state's reset is at least 1: none was exceeded
         return None
     headers = limit_headers(states)
     if headers:
         headers["Access-Control-Expose-Headers"] = _EXPOSED
-    return ek.RateLimitExceeded(retry_after=max(waits), headers=headers)
+    return ek.RateLimitExceeded(retry_after=wait, headers=headers)
 
 
 EXPOSED_HEADERS = ("RateLimit-Policy", "RateLimit", "Retry-After")
 _EXPOSED = ", ".join(EXPOSED_HEADERS)
 
 
-def limit_headers(states: Sequence[LimitState]) -> dict[str, str]:
+def _header_values(states: Sequence[LimitState]) -> tuple[str, str]:
     """``RateLimit-Policy`` and ``RateLimit`` as in the IETF httpapi draft."""
-    if not states or not errorkit_settings.RATELIMIT_HEADERS:
-        return {}
     if len(states) == 1:  # the common case, on every limited response
         s = states[0]
-        return {
-            "RateLimit-Policy": f'"{s.name}";q={s.limit};w={s.period}',
-            "RateLimit": f'"{s.name}";r={s.remaining};t={s.reset}',
-        }
-    return {
-        "RateLimit-Policy": ", ".join(
-            f'"{s.name}";q={s.limit};w={s.period}' for s in states
-        ),
-        "RateLimit": ", ".join(
-            f'"{s.name}";r={s.remaining};t={s.reset}' for s in states
-        ),
-    }
+        return (
+            f'"{s.name}";q={s.limit};w={s.period}',
+            f'"{s.name}";r={s.remaining};t={s.reset}',
+        )
+    return (
+        ", ".join(f'"{s.name}";q={s.limit};w={s.period}' for s in states),
+        ", ".join(f'"{s.name}";r={s.remaining};t={s.reset}' for s in states),
+    )
+
+
+def limit_headers(states: Sequence[LimitState]) -> dict[str, str]:
+    """The limit headers for ``states``, or none when the setting turns them off."""
+    if not states or not errorkit_settings.RATELIMIT_HEADERS:
+        return {}
+    policy, current = _header_values(states)
+    return {"RateLimit-Policy": policy, "RateLimit": current}
 
 
 def exposed_value(existing: str | None) -> str:
@@ -235,11 +261,26 @@ def exposed_value(existing: str | None) -> str:
 
 def apply_headers(response: Any, states: Sequence[LimitState]) -> None:
     """Put the limit headers on a response the view made (CORS-exposed)."""
-    headers = limit_headers(states)
-    if not headers:
+    if not states or not errorkit_settings.RATELIMIT_HEADERS:
         return
-    for name, value in headers.items():
-        response[name] = value
-    response["Access-Control-Expose-Headers"] = exposed_value(
-        response.headers.get("Access-Control-Expose-Headers")
+    policy, current = _header_values(states)
+    headers = getattr(response, "headers", None)
+    store = getattr(headers, "_store", None)
+    if not isinstance(headers, ResponseHeaders) or type(store) is not dict:
+        response["RateLimit-Policy"] = policy
+        response["RateLimit"] = current
+        response["Access-Control-Expose-Headers"] = exposed_value(
+            response.get("Access-Control-Expose-Headers")
+        )
+        return
+    # These go on every limited response, and Django's per-header checks
+    # (charset, newlines) cost more than all the rest of a limit's own work.
+    # The values are integers and a policy name checked when the limit was
+    # declared, so they are stored as ResponseHeaders.__setitem__ would.
+    exposed = store.get("access-control-expose-headers")
+    store["ratelimit-policy"] = ("RateLimit-Policy", policy)
+    store["ratelimit"] = ("RateLimit", current)
+    store["access-control-expose-headers"] = (
+        "Access-Control-Expose-Headers",
+        _EXPOSED if exposed is None else exposed_value(exposed[1]),
     )

@@ -12,6 +12,7 @@ Subclass it to set ``scope``, ``rate`` or ``key`` (default ``user_or_ip``).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +21,12 @@ from rest_framework.throttling import BaseThrottle
 
 from .limit_keys import Key
 from .limits import Limit, count_all, exceeded_error
+
+
+@functools.lru_cache(maxsize=256)
+def _limit(rate: str, key: Key, group: str) -> Limit:
+    # DRF makes a throttle per request; the limit it declares is built once.
+    return Limit(rate=rate, key=key, group=group)
 
 
 class RateLimitThrottle(BaseThrottle):
@@ -38,7 +45,7 @@ class RateLimitThrottle(BaseThrottle):
                     f"or {type(self).__name__}.rate."
                 )
             rate = rates[self.scope]
-        self.limit = Limit(rate=rate, key=self.key, group=f"throttle.{self.scope}")
+        self.limit = _limit(rate, self.key, f"throttle.{self.scope}")
         self._wait: int | None = None
 
     def allow_request(self, request: Any, view: Any) -> bool:

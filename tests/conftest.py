@@ -50,18 +50,15 @@ class FakeClock:
 
 @pytest.fixture
 def fake_clock(monkeypatch):
-    """One controlled clock for django-ratelimit's windows and errorkit's waits."""
+    """A controlled clock for django-ratelimit's windows (and so errorkit's waits)."""
     import types
 
     import django_ratelimit.core
-
-    import errorkit.limits
 
     clock = FakeClock(1_000_000.0)
     monkeypatch.setattr(
         django_ratelimit.core, "time", types.SimpleNamespace(time=clock)
     )
-    monkeypatch.setattr(errorkit.limits, "clock", clock)
     return clock
 
 

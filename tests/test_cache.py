@@ -57,3 +57,13 @@ def test_values_stay_readable_by_djangos_own_backend(cache):
     cache.add(key, 3, 30)
     cache.incr(key)
     assert DjangoRedisCache(REDIS_URL, {}).get(key) == 4
+
+
+def test_one_redis_client_serves_every_call_on_a_pool(cache):
+    # Django builds a redis-py client per call; reusing one is the saving.
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=True) is client
+    key = uuid.uuid4().hex
+    cache.set(key, "v", 30)
+    assert cache.get(key) == "v"
+    assert cache._cache.get_client() is client  # one server: reads use it too

@@ -81,19 +81,30 @@ def test_in_process_rate_limit_cache_warns_when_debug_is_off(settings):
     assert check_ratelimit_cache() == []
 
 
-@override_settings(
-    CACHES={
+def redis_rate_limit_cache(backend: str) -> dict:
+    return {
         "default": LOCMEM,
-        "ratelimit": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
-        },
+        "ratelimit": {"BACKEND": backend, "LOCATION": "redis://127.0.0.1:6379/0"},
     }
-)
-def test_a_shared_rate_limit_cache_is_clean():
+
+
+@override_settings(CACHES=redis_rate_limit_cache("errorkit.cache.RedisCache"))
+def test_errorkits_redis_rate_limit_cache_is_clean():
     from errorkit.checks import check_ratelimit_cache
 
     assert check_ratelimit_cache() == []
+
+
+@override_settings(
+    CACHES=redis_rate_limit_cache("django.core.cache.backends.redis.RedisCache")
+)
+def test_djangos_redis_rate_limit_cache_points_to_the_one_step_incr():
+    from errorkit.checks import check_ratelimit_cache
+
+    (message,) = check_ratelimit_cache()
+    assert message.id == "errorkit.W005"
+    assert "extra round trip" in message.msg
+    assert "errorkit.cache.RedisCache" in message.hint
 
 
 @override_settings(

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
-from errorkit.limit_keys import key_value, validate_key
+from errorkit.limit_keys import key_function
 
 factory = RequestFactory()
 
@@ -47,10 +47,10 @@ def tenant_key(group, request):
     ],
 )
 def test_key_values(key, req, expected):
-    assert key_value(key, "g", req) == expected
+    assert key_function(key)("g", req) == expected
 
 
 @pytest.mark.parametrize("key", ["", "cookie", "header:", 3])
 def test_unknown_keys_are_explained(key):
     with pytest.raises(ImproperlyConfigured):
-        validate_key(key)
+        key_function(key)

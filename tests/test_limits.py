@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import types
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
 from django.test import RequestFactory
 
 from errorkit.limits import (
     Limit,
     LimitState,
+    apply_headers,
     count_request,
     exceeded_error,
     limit_headers,
@@ -75,16 +78,26 @@ def test_per_second_rates_wait_one_second_never_zero(fake_clock, offset):
 
 def test_time_left_zero_in_the_last_second_still_means_a_wait():
     # django-ratelimit says time_left=0 during the window's last second.
-    assert seconds_until_reset(0, 100.25, 60) == 1
-    assert seconds_until_reset(0, 100.0, 60) == 1
-    assert seconds_until_reset(59, 100.0, 60) == 60
+    assert seconds_until_reset(0, 60) == 1
+    assert seconds_until_reset(59, 60) == 60
+    assert seconds_until_reset(80, 60) == 60  # never past the period
 
 
-def test_a_second_that_began_after_get_usage_errs_long_not_short():
-    # get_usage read 100.99 (window ends at 105: reopens at 106, 5.01 s later);
-    # errorkit reads 101.01 and takes window_end = 106: 5.99 s, rounded to 6.
-    assert seconds_until_reset(5, 101.01, 60) == 6
-    assert seconds_until_reset(80, 100.0, 60) == 60  # never past the period
+def test_a_second_that_ticks_inside_get_usage_is_a_count_not_a_cache_failure(
+    monkeypatch,
+):
+    # get_usage reads the clock twice: when a second begins between the reads
+    # of a 1/s window, time_left is -1. That is a counted request whose window
+    # has reopened, not django-ratelimit's fail-closed answer (also -1).
+    import django_ratelimit.core
+
+    reads = iter([2_000_000.9999, 2_000_001.0001])
+    monkeypatch.setattr(
+        django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: next(reads))
+    )
+    state = count_request(factory.get("/v1/x"), fresh_limit("1/s"), "g")
+    assert state is not None and not state.exceeded
+    assert state.reset == 1
 
 
 def test_exposed_headers_keep_what_is_there():
@@ -157,3 +170,38 @@ def test_headers_follow_the_ietf_draft():
     assert error.headers["Access-Control-Expose-Headers"] == (
         "RateLimit-Policy, RateLimit, Retry-After"
     )
+
+
+@pytest.mark.parametrize(
+    "name", ['say "hi"', "back\\slash", "caf\u00e9", "line\nbreak", ""]
+)
+def test_names_that_cannot_be_quoted_in_a_header_are_explained(name):
+    with pytest.raises(ImproperlyConfigured, match="Invalid rate-limit name"):
+        Limit(rate="1/m", key="ip", name=name)
+
+
+def test_headers_on_a_django_response_are_sent_and_keep_exposed_headers():
+    response = HttpResponse("ok")
+    response["Access-Control-Expose-Headers"] = "X-Request-ID"
+    apply_headers(response, [LimitState("jobs", 3, 60, 2, 41, False)])
+    assert response["ratelimit-policy"] == '"jobs";q=3;w=60'
+    assert response["RateLimit"] == '"jobs";r=2;t=41'
+    sent = response.serialize_headers().decode().split("\r\n")
+    assert 'RateLimit-Policy: "jobs";q=3;w=60' in sent
+    assert 'RateLimit: "jobs";r=2;t=41' in sent
+    assert (
+        "Access-Control-Expose-Headers: X-Request-ID, RateLimit-Policy, RateLimit, "
+        "Retry-After"
+    ) in sent
+
+
+def test_headers_on_any_other_response_go_through_its_own_item_setting():
+    response: dict[str, str] = {"Access-Control-Expose-Headers": "ETag"}
+    apply_headers(response, [LimitState("jobs", 3, 60, 2, 41, False)])
+    assert response == {
+        "RateLimit-Policy": '"jobs";q=3;w=60',
+        "RateLimit": '"jobs";r=2;t=41',
+        "Access-Control-Expose-Headers": (
+            "ETag, RateLimit-Policy, RateLimit, Retry-After"
+        ),
+    }

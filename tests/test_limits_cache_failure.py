@@ -11,23 +11,22 @@ from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
-# A Redis address with nothing listening: connections are refused at once.
-DEAD_REDIS = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "ratelimit": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:9/0",
-    },
-}
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit_cache():
-    # Overrides conftest's: clearing a dead cache would fail.
+@pytest.fixture(
+    autouse=True,
+    params=["django.core.cache.backends.redis.RedisCache", "errorkit.cache.RedisCache"],
+)
+def _fresh_rate_limit_cache(request, settings):
+    # Overrides conftest's (clearing a dead cache would fail). A Redis address
+    # with nothing listening: connections are refused at once.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {"BACKEND": request.param, "LOCATION": "redis://127.0.0.1:9/0"},
+    }
     yield
 
 
-@override_settings(CACHES=DEAD_REDIS, ERRORKIT={"RATELIMIT_ON_CACHE_FAILURE": "open"})
+@override_settings(ERRORKIT={"RATELIMIT_ON_CACHE_FAILURE": "open"})
 def test_fail_open_admits_and_warns(client, caplog):
     with caplog.at_level(logging.WARNING, logger="errorkit.ratelimit"):
         responses = [client.get("/v1/limited/apiview") for _ in range(3)]
@@ -38,7 +37,7 @@ def test_fail_open_admits_and_warns(client, caplog):
     assert "unavailable" in warnings[0].getMessage()
 
 
-@override_settings(CACHES=DEAD_REDIS, ERRORKIT={"RATELIMIT_ON_CACHE_FAILURE": "closed"})
+@override_settings(ERRORKIT={"RATELIMIT_ON_CACHE_FAILURE": "closed"})
 @pytest.mark.parametrize("path", ["/v1/limited/apiview", "/v1/limited/plain"])
 def test_fail_closed_answers_503_with_a_short_retry_after(client, path):
     response = client.get(path)
@@ -47,7 +46,6 @@ def test_fail_closed_answers_503_with_a_short_retry_after(client, path):
 
 
 @override_settings(
-    CACHES=DEAD_REDIS,
     ERRORKIT={
         "RATELIMIT_ON_CACHE_FAILURE": "closed",
         "RATELIMIT_FAILURE_RETRY_AFTER": 2,

@@ -22,7 +22,7 @@ from tests.services import REDIS_URL, requires_redis
 REDIS_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "errorkit.cache.RedisCache",
         "LOCATION": REDIS_URL,
     },
 }
