@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
     "django_ratelimit",
     "errorkit",
     "demo_project.jobs.apps.JobsConfig",
@@ -109,6 +110,15 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": None,
+    # GET /v1/schema documents every operation's error responses.
+    "DEFAULT_SCHEMA_CLASS": "errorkit.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "errorkit demo API",
+    "DESCRIPTION": "A small paid inference API: API keys, a prepaid balance, "
+    "models and jobs. Every 4xx and 5xx answer has the Error body.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 # Rate limits: counted in the "ratelimit" cache. REDIS_URL shares the counts

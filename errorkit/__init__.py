@@ -8,6 +8,7 @@ the documented dotted paths (``errorkit.handlers.exception_handler``,
 import importlib
 from typing import Any
 
+from .declared_errors import raises
 from .exceptions import (
     APIError,
     BadGateway,
@@ -74,6 +75,7 @@ __all__ = [
     "current_request_id",
     "exception_handler",
     "idempotent",
+    "raises",
     "ratelimit",
     "require_balance",
 ]

@@ -22,6 +22,7 @@ from rest_framework.exceptions import NotAuthenticated
 
 from . import exceptions as ek
 from .conf import errorkit_settings
+from .declared_errors import declare
 from .models import CreditAccount, LedgerEntry
 from .view_requests import find_request, require_autocommit, require_sync_view
 
@@ -180,6 +181,7 @@ def require_balance(cost: Cost) -> Callable[[Callable[..., Any]], Callable[..., 
                 backend.release(reservation)
             return response
 
+        declare(wrapper, view, ek.InsufficientBalance)
         return wrapper
 
     return decorator

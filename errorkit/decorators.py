@@ -22,6 +22,7 @@ from django_ratelimit import ALL
 from rest_framework.request import Request
 
 from . import exceptions as ek
+from .declared_errors import declare
 from .handlers import error_response
 from .limit_keys import Key
 from .limits import Limit, LimitState, Rate, apply_headers, count_all, exceeded_error
@@ -101,6 +102,7 @@ def ratelimit(
 
         wrapper._errorkit_view = inner  # type: ignore[attr-defined]
         wrapper._errorkit_limits = limits  # type: ignore[attr-defined]
+        declare(wrapper, view, ek.RateLimitExceeded)
         return wrapper
 
     return decorator

@@ -37,6 +37,7 @@ from rest_framework.request import Request
 from . import exceptions as ek
 from .client_ip import client_ip
 from .conf import errorkit_settings
+from .declared_errors import declare
 from .models import IdempotencyRecord
 from .view_requests import find_request, require_autocommit, require_sync_view
 
@@ -206,4 +207,12 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             release(record)
         return response
 
+    declare(
+        wrapper,
+        view,
+        ek.InvalidRequest,
+        ek.IdempotencyConflict,
+        ek.IdempotencyKeyReused,
+    )
+    wrapper.errorkit_idempotent = True  # type: ignore[attr-defined]
     return wrapper

@@ -16,3 +16,23 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = ["id", "model", "status", "input", "output", "cost", "created"]
+
+
+# The shapes below describe responses for the OpenAPI schema (GET /v1/schema).
+
+
+class ModelSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="USD per successful job."
+    )
+    description = serializers.CharField()
+
+
+class ModelListSerializer(serializers.Serializer):
+    data = ModelSerializer(many=True)
+
+
+class BalanceSerializer(serializers.Serializer):
+    balance = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,20 +18,35 @@ from errorkit.models import CreditAccount
 
 from .catalog import MODELS, DemoModel
 from .models import Job
-from .serializers import JobRequestSerializer, JobSerializer
+from .serializers import (
+    BalanceSerializer,
+    JobRequestSerializer,
+    JobSerializer,
+    ModelListSerializer,
+    ModelSerializer,
+)
 
 
 class UpstreamCrashed(RuntimeError):
     """demo-crash's deliberate bug: the handler must answer 500 without this text."""
 
 
+class ModelNotFound(errorkit.NotFound):
+    default_code = "model_not_found"
+    default_detail = _lazy("No such model. Use a model from GET /v1/models.")
+
+
+class JobNotFound(errorkit.NotFound):
+    default_code = "job_not_found"
+    default_detail = _lazy("No such job for this API key's account.")
+
+
 def get_model(model_id: str) -> DemoModel:
     try:
         return MODELS[model_id]
     except KeyError:
-        raise errorkit.NotFound(
-            _("No model %(id)r. Use a model from GET /v1/models.") % {"id": model_id},
-            code="model_not_found",
+        raise ModelNotFound(
+            _("No model %(id)r. Use a model from GET /v1/models.") % {"id": model_id}
         ) from None
 
 
@@ -44,11 +61,14 @@ def run_model(model: DemoModel, payload: object) -> object:
 
 
 class ModelList(APIView):
+    @extend_schema(operation_id="list_models", responses=ModelListSerializer)
     def get(self, request: Request) -> Response:
         return Response({"data": [m.as_dict() for m in MODELS.values()]})
 
 
 class ModelDetail(APIView):
+    @extend_schema(operation_id="get_model", responses=ModelSerializer)
+    @errorkit.raises(ModelNotFound)
     def get(self, request: Request, model_id: str) -> Response:
         return Response(get_model(model_id).as_dict())
 
@@ -66,9 +86,15 @@ def job_price(request: Request) -> Decimal | None:
 
 
 class JobList(APIView):
+    @extend_schema(
+        operation_id="create_job",
+        request=JobRequestSerializer,
+        responses={201: JobSerializer},
+    )
     @errorkit.idempotent
     @errorkit.ratelimit(rate=jobs_rate, key="api_key", name="jobs")
     @errorkit.require_balance(cost=job_price)
+    @errorkit.raises(ModelNotFound, errorkit.BadGateway, errorkit.ServiceUnavailable)
     def post(self, request: Request) -> Response:
         serializer = JobRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -88,16 +114,17 @@ class JobList(APIView):
 
 
 class JobDetail(APIView):
+    @extend_schema(operation_id="get_job", responses=JobSerializer)
+    @errorkit.raises(JobNotFound)
     def get(self, request: Request, job_id: str) -> Response:
         job = Job.objects.filter(pk=job_id, owner=request.user).first()
         if job is None:
-            raise errorkit.NotFound(
-                _("No job %(id)r.") % {"id": job_id}, code="job_not_found"
-            )
+            raise JobNotFound(_("No job %(id)r.") % {"id": job_id})
         return Response(JobSerializer(job).data)
 
 
 class BalanceView(APIView):
+    @extend_schema(operation_id="get_balance", responses=BalanceSerializer)
     def get(self, request: Request) -> Response:
         account = CreditAccount.objects.filter(owner=request.user).first()
         balance = account.balance if account else Decimal("0")

@@ -55,6 +55,8 @@ class Command(BaseCommand):
             """-d '{"model": "demo-echo", "input": 1}'""",
             f"  curl -i {base}/v1/nothing {auth}",
             "",
+            f"OpenAPI:  curl {base}/v1/schema  (every operation's error responses)",
+            "",
         ]
         self.stdout.write("\n".join(lines))
 

@@ -1,0 +1,267 @@
+"""OpenAPI for drf-spectacular: every operation documents the errors it answers.
+
+    REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "errorkit.openapi.AutoSchema"}
+
+Each operation of a view answered by errorkit's exception handler gets, beside
+its success response, one response per error status it can produce, all with
+the one ``Error`` body, an example per ``error`` code and the headers that come
+with it (``Retry-After``, ``WWW-Authenticate``, ``RateLimit``...). The statuses
+come from what the view is made of:
+
+- 400, 413 and 415 for a request body; 400 for query parameters;
+- 401 when the view authenticates; 403 when a permission can refuse;
+- 404 for a path parameter or a paginated list;
+- what errorkit's decorators and ``errorkit.raises`` declare on the method
+  (402, 409, 422, 429, and a view's own codes);
+- 503 with a rate limit that fails closed, and always 500.
+
+A status the view documents itself (``extend_schema(responses=...)``) is kept
+as it is. This module also describes ``APIKeyAuthentication`` as an HTTP bearer
+scheme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.encoding import force_str
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import (
+    ResolvedComponent,
+    build_bearer_security_scheme_object,
+)
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    AllowAny,
+    IsAuthenticated,
+    IsAuthenticatedOrReadOnly,
+)
+
+from . import exceptions as ek
+from .conf import errorkit_settings
+from .declared_errors import declared_errors
+from .permissions import ReadOnlyKeyPermission
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The body of every 4xx and 5xx answer.",
+    "properties": {
+        "error": {
+            "type": "string",
+            "description": "A stable snake_case code: branch on this.",
+        },
+        "message": {
+            "type": "string",
+            "description": "One human-readable sentence, in the request's language.",
+        },
+        "requestId": {
+            "type": "string",
+            "description": "The X-Request-ID response header: quote it to support.",
+        },
+        "retryAfter": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Whole seconds until a retry can succeed (409, 429, 503).",
+        },
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Validation messages by dotted field path (400).",
+        },
+    },
+    "required": ["error", "message", "requestId"],
+}
+
+_STRING = {"type": "string"}
+_SECONDS = {"type": "integer", "minimum": 1}
+REQUEST_ID_HEADER = {
+    "schema": _STRING,
+    "description": "The request's id, also in the body as requestId.",
+}
+RETRY_AFTER_HEADER = {
+    "schema": _SECONDS,
+    "description": "Seconds until a retry can succeed, as retryAfter.",
+}
+RATELIMIT_HEADERS = {
+    "RateLimit-Policy": {
+        "schema": _STRING,
+        "description": "Each limit's quota and window (IETF httpapi draft).",
+    },
+    "RateLimit": {
+        "schema": _STRING,
+        "description": "Each limit's remaining requests and seconds to reset.",
+    },
+}
+HEADERS_BY_STATUS: dict[int, dict[str, Any]] = {
+    401: {
+        "WWW-Authenticate": {
+            "schema": _STRING,
+            "description": "The scheme to authenticate with (Bearer).",
+        },
+    },
+    409: {"Retry-After": RETRY_AFTER_HEADER},
+    429: {"Retry-After": RETRY_AFTER_HEADER, **RATELIMIT_HEADERS},
+    503: {"Retry-After": RETRY_AFTER_HEADER},
+}
+EXAMPLE_REQUEST_ID = "req_4f9c2e7a1b8d4c3e9f0a6b5d2c1e8f7a"
+EXAMPLE_FIELDS = {"input.items.0.name": ["This field is required."]}
+
+_BODY_METHODS = ("POST", "PUT", "PATCH")
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    description="1-255 printable ASCII characters. A retry with the same key and "
+    "body replays the first answer (Idempotent-Replayed: true) and is not charged "
+    "again; the same key with another body is 422.",
+)
+
+
+class APIKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """``Authorization: Bearer sk_...``."""
+
+    target_class = "errorkit.authentication.APIKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return build_bearer_security_scheme_object("Authorization", "Bearer")
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's AutoSchema, with errorkit's error responses."""
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if direction != "response" or not self.answers_with_errorkit():
+            return responses
+        errors = self.error_classes()
+        if 429 in errors and errorkit_settings.RATELIMIT_HEADERS:
+            for code, response in responses.items():
+                if code.startswith("2"):
+                    response.setdefault("headers", {}).update(RATELIMIT_HEADERS)
+        for status, classes in sorted(errors.items()):
+            responses.setdefault(str(status), self.error_response(status, classes))
+        return responses
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if getattr(self.view_method(), "errorkit_idempotent", False):
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters
+
+    def answers_with_errorkit(self) -> bool:
+        from .handlers import exception_handler
+
+        return self.view.get_exception_handler() is exception_handler
+
+    # What the view can answer
+
+    def error_classes(self) -> dict[int, list[type[ek.APIError]]]:
+        """The error classes the operation can answer, by status."""
+        by_status: dict[int, list[type[ek.APIError]]] = {}
+        for error in self.possible_errors():
+            errors = by_status.setdefault(error.status_code, [])
+            if all(e.default_code != error.default_code for e in errors):
+                errors.append(error)
+        return by_status
+
+    def possible_errors(self) -> Iterable[type[ek.APIError]]:
+        if self.has_request_body():
+            yield from (ek.InvalidRequest, ek.PayloadTooLarge, ek.UnsupportedMediaType)
+        elif any(p["in"] == "query" for p in self._get_parameters()):
+            yield ek.InvalidRequest
+        if self.view.get_authenticators():
+            yield ek.InvalidAPIKey
+        if self.may_refuse_permission():
+            yield ek.Forbidden
+        if self.has_path_parameters() or self.is_paginated():
+            yield ek.NotFound
+        declared = declared_errors(self.view_method())
+        yield from declared
+        limited = ek.RateLimitExceeded in declared or self.view.get_throttles()
+        if limited and errorkit_settings.RATELIMIT_ON_CACHE_FAILURE == "closed":
+            yield ek.ServiceUnavailable
+        if self.view.get_throttles():
+            yield ek.RateLimitExceeded
+        yield ek.InternalError
+
+    def view_method(self) -> Any:
+        action = getattr(self.view, "action", None) or self.method.lower()
+        return getattr(self.view, action, None)
+
+    def has_request_body(self) -> bool:
+        return self.method in _BODY_METHODS and bool(self.view.get_parsers())
+
+    def has_path_parameters(self) -> bool:
+        return any(p["in"] == "path" for p in self._get_parameters())
+
+    def is_paginated(self) -> bool:
+        paginator = self._get_paginator()
+        return isinstance(paginator, (PageNumberPagination, CursorPagination))
+
+    def may_refuse_permission(self) -> bool:
+        """Whether a permission class answers 403 (rather than 401, or nothing)."""
+        authenticates = bool(self.view.get_authenticators())
+        for permission in self.view.get_permissions():
+            if isinstance(permission, AllowAny):
+                continue
+            # Without credentials DRF answers 401 when the view authenticates.
+            if isinstance(permission, (IsAuthenticated, IsAuthenticatedOrReadOnly)):
+                if authenticates:
+                    continue
+            elif (
+                isinstance(permission, ReadOnlyKeyPermission)
+                and self.method in SAFE_METHODS
+            ):
+                continue
+            return True
+        return False
+
+    # How it is documented
+
+    def error_component(self) -> dict[str, str]:
+        component = ResolvedComponent(
+            name="Error",
+            type=ResolvedComponent.SCHEMA,
+            object="errorkit.Error",
+            schema=ERROR_SCHEMA,
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def error_response(
+        self, status: int, errors: list[type[ek.APIError]]
+    ) -> dict[str, Any]:
+        examples = {error.default_code: self.example(error) for error in errors}
+        codes = ", ".join(f"`{code}`" for code in examples)
+        return {
+            "description": f"{codes}: {examples[errors[0].default_code]['summary']}",
+            "headers": {
+                **HEADERS_BY_STATUS.get(status, {}),
+                errorkit_settings.REQUEST_ID_HEADER: REQUEST_ID_HEADER,
+            },
+            "content": {
+                "application/json": {
+                    "schema": self.error_component(),
+                    "examples": examples,
+                }
+            },
+        }
+
+    def example(self, error: type[ek.APIError]) -> dict[str, Any]:
+        message = force_str(error.default_detail)
+        body: dict[str, Any] = {
+            "error": error.default_code,
+            "message": message,
+            "requestId": EXAMPLE_REQUEST_ID,
+        }
+        if issubclass(error, ek.RetryableError):
+            body["retryAfter"] = ek.whole_seconds(errorkit_settings.DEFAULT_RETRY_AFTER)
+        if error is ek.InvalidRequest:
+            body["fields"] = EXAMPLE_FIELDS
+        return {"summary": message, "value": body}
