@@ -1,10 +1,14 @@
-"""Assertions on the documented error contract (demo-api.md, "Error body")."""
+"""Assertions on the documented error contract (demo-api.md, "Error body"), and
+the requests the tests make of the demo."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+
+ECHO_JOB = {"model": "demo-echo", "input": 1}
 
 
 def assert_error(
@@ -26,3 +30,21 @@ def assert_error(
     if message is not None:
         assert body["message"] == message
     return body
+
+
+def post_job(client: Any, body: Any = None, *, key: str | None = None, **extra: Any):
+    """POST /v1/jobs as JSON (an echo job by default); ``key``: Idempotency-Key."""
+    if key is not None:
+        extra["HTTP_IDEMPOTENCY_KEY"] = key
+    return client.post(
+        "/v1/jobs",
+        ECHO_JOB if body is None else body,
+        content_type="application/json",
+        **extra,
+    )
+
+
+def balance_of(user: Any) -> Decimal:
+    from errorkit.models import CreditAccount
+
+    return CreditAccount.objects.get(owner=user).balance

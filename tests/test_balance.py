@@ -10,22 +10,9 @@ from django.db.models import F, Sum
 
 from errorkit.balance import add_funds, to_amount
 from errorkit.models import CreditAccount, LedgerEntry
-from tests.helpers import assert_error
+from tests.helpers import assert_error, balance_of, post_job
 
 pytestmark = pytest.mark.django_db
-
-
-def post_job(api, model="demo-echo", **extra):
-    return api.post(
-        "/v1/jobs",
-        {"model": model, "input": 1},
-        content_type="application/json",
-        **extra,
-    )
-
-
-def balance(user) -> Decimal:
-    return CreditAccount.objects.get(owner=user).balance
 
 
 def ledger_total(user) -> Decimal:
@@ -36,20 +23,20 @@ def ledger_total(user) -> Decimal:
 
 def test_a_successful_job_is_charged_its_price_once(api, api_user):
     assert post_job(api).status_code == 201
-    assert balance(api_user) == Decimal("9.99")
+    assert balance_of(api_user) == Decimal("9.99")
     charges = LedgerEntry.objects.filter(kind="charge")
     assert [(c.amount, c.account.owner) for c in charges] == [
         (Decimal("-0.01"), api_user)
     ]
-    assert ledger_total(api_user) == balance(api_user)
+    assert ledger_total(api_user) == balance_of(api_user)
 
 
 @pytest.mark.parametrize(
     "model,status", [("demo-crash", 500), ("demo-flaky", 502), ("demo-overloaded", 503)]
 )
 def test_a_failed_job_costs_nothing(api, api_user, model, status):
-    assert post_job(api, model).status_code == status
-    assert balance(api_user) == Decimal("10.00")
+    assert post_job(api, {"model": model, "input": 1}).status_code == status
+    assert balance_of(api_user) == Decimal("10.00")
     kinds = sorted(LedgerEntry.objects.values_list("kind", flat=True))
     assert kinds == ["charge", "refund", "top_up"]
     assert ledger_total(api_user) == Decimal("10.00")
@@ -63,7 +50,7 @@ def test_bad_requests_are_not_charged(api, api_user):
         == 404
     )
     assert api.post("/v1/jobs", {}, content_type="application/json").status_code == 400
-    assert balance(api_user) == Decimal("10.00")
+    assert balance_of(api_user) == Decimal("10.00")
     assert LedgerEntry.objects.filter(kind="charge").count() == 0
 
 
@@ -76,7 +63,7 @@ def test_a_short_balance_is_402_with_the_documented_message(api, api_user):
         "insufficient_balance",
         "Insufficient balance. Please add funds to your account.",
     )
-    assert balance(api_user) == Decimal("0.005")
+    assert balance_of(api_user) == Decimal("0.005")
 
 
 def test_a_caller_without_an_account_gets_402(django_user_model):

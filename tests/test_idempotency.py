@@ -10,29 +10,15 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from errorkit.idempotency import fingerprint_of
-from errorkit.models import CreditAccount, IdempotencyRecord, LedgerEntry
-from tests.helpers import assert_error
+from errorkit.models import IdempotencyRecord, LedgerEntry
+from tests.helpers import ECHO_JOB, assert_error, balance_of, post_job
 
 pytestmark = pytest.mark.django_db
 
 
-def post_job(api, key, body=None, **extra):
-    return api.post(
-        "/v1/jobs",
-        body if body is not None else {"model": "demo-echo", "input": {"n": 1}},
-        content_type="application/json",
-        HTTP_IDEMPOTENCY_KEY=key,
-        **extra,
-    )
-
-
-def balance(user) -> Decimal:
-    return CreditAccount.objects.get(owner=user).balance
-
-
 def test_a_repeat_replays_the_first_answer_byte_for_byte(api, api_user):
-    first = post_job(api, "order-1")
-    second = post_job(api, "order-1")
+    first = post_job(api, key="order-1")
+    second = post_job(api, key="order-1")
     assert first.status_code == second.status_code == 201
     assert second.content == first.content
     assert second["Idempotent-Replayed"] == "true"
@@ -40,29 +26,27 @@ def test_a_repeat_replays_the_first_answer_byte_for_byte(api, api_user):
     assert second["Content-Type"] == first["Content-Type"]
     # The replay is the first answer, request id included.
     assert second["X-Request-ID"] == first["X-Request-ID"]
-    assert balance(api_user) == Decimal("9.99")
+    assert balance_of(api_user) == Decimal("9.99")
     assert LedgerEntry.objects.filter(kind="charge").count() == 1
 
 
 def test_the_same_body_in_another_key_order_is_the_same_request(api, api_user):
-    post_job(api, "k", '{"model": "demo-echo", "input": {"a": 1, "b": 2}}')
-    again = post_job(api, "k", '{"input": {"b": 2, "a": 1}, "model": "demo-echo"}')
+    post_job(api, '{"model": "demo-echo", "input": {"a": 1, "b": 2}}', key="k")
+    again = post_job(api, '{"input": {"b": 2, "a": 1}, "model": "demo-echo"}', key="k")
     assert again["Idempotent-Replayed"] == "true"
 
 
 def test_the_same_key_for_a_different_request_is_422(api, api_user):
-    post_job(api, "order-2")
-    response = post_job(api, "order-2", {"model": "demo-echo", "input": {"n": 2}})
+    post_job(api, key="order-2")
+    response = post_job(api, {"model": "demo-echo", "input": {"n": 2}}, key="order-2")
     assert_error(response, 422, "idempotency_key_reused")
-    assert balance(api_user) == Decimal("9.99")
+    assert balance_of(api_user) == Decimal("9.99")
 
 
 def claimed_elsewhere(user, key: str, claimed_at) -> None:
     """A claim on ``key`` for post_job's default request, by another request."""
     request = RequestFactory().post(
-        "/v1/jobs",
-        {"model": "demo-echo", "input": {"n": 1}},
-        content_type="application/json",
+        "/v1/jobs", ECHO_JOB, content_type="application/json"
     )
     IdempotencyRecord.objects.create(
         scope=f"user:{user.pk}",
@@ -75,21 +59,21 @@ def claimed_elsewhere(user, key: str, claimed_at) -> None:
 
 def test_a_repeat_while_the_first_runs_is_409_with_retry_after(api, api_user):
     claimed_elsewhere(api_user, "busy", timezone.now())
-    response = post_job(api, "busy")
+    response = post_job(api, key="busy")
     assert_error(response, 409, "idempotency_conflict", retryAfter=1)
     assert response["Retry-After"] == "1"
-    assert balance(api_user) == Decimal("10.00")
+    assert balance_of(api_user) == Decimal("10.00")
 
 
 def test_a_stale_claim_is_taken_over(api, api_user):
     claimed_elsewhere(api_user, "crashed", timezone.now() - timedelta(minutes=5))
-    assert post_job(api, "crashed").status_code == 201
+    assert post_job(api, key="crashed").status_code == 201
 
 
 def test_an_expired_key_can_be_used_again(api, api_user):
-    post_job(api, "old")
+    post_job(api, key="old")
     IdempotencyRecord.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    response = post_job(api, "old", {"model": "demo-echo", "input": "new"})
+    response = post_job(api, {"model": "demo-echo", "input": "new"}, key="old")
     assert response.status_code == 201 and "Idempotent-Replayed" not in response
 
 
@@ -100,26 +84,26 @@ def test_a_5xx_releases_the_key_and_the_retry_runs_again_for_free(
     api, api_user, model, status
 ):
     body = {"model": model, "input": 1}
-    assert post_job(api, "retry-me", body).status_code == status
+    assert post_job(api, body, key="retry-me").status_code == status
     assert not IdempotencyRecord.objects.exists()
-    retry = post_job(api, "retry-me", body)
+    retry = post_job(api, body, key="retry-me")
     assert retry.status_code == status and "Idempotent-Replayed" not in retry
-    assert balance(api_user) == Decimal("10.00")
+    assert balance_of(api_user) == Decimal("10.00")
     assert LedgerEntry.objects.filter(kind="charge").count() == 2
     assert LedgerEntry.objects.filter(kind="refund").count() == 2
 
 
 def test_a_429_releases_the_key(api, api_user, settings):
     settings.DEMO_JOBS_RATE = "1/h"
-    assert post_job(api, "first").status_code == 201
-    assert post_job(api, "limited").status_code == 429
+    assert post_job(api, key="first").status_code == 201
+    assert post_job(api, key="limited").status_code == 429
     assert IdempotencyRecord.objects.filter(key="limited").count() == 0
 
 
 def test_final_4xx_answers_are_stored_and_replayed(api, api_user):
-    bad = post_job(api, "bad", {"model": "nope", "input": 1})
+    bad = post_job(api, {"model": "nope", "input": 1}, key="bad")
     assert bad.status_code == 404
-    again = post_job(api, "bad", {"model": "nope", "input": 1})
+    again = post_job(api, {"model": "nope", "input": 1}, key="bad")
     assert again.content == bad.content and again["Idempotent-Replayed"] == "true"
 
 
@@ -129,14 +113,14 @@ def test_final_4xx_answers_are_stored_and_replayed(api, api_user):
     ids=["empty", "256-chars", "non-ascii", "tab", "newline"],
 )
 def test_malformed_keys_are_400(api, api_user, key):
-    response = post_job(api, key)
+    response = post_job(api, key=key)
     body = assert_error(response, 400, "invalid_request")
     assert "Idempotency-Key" in body["message"]
-    assert balance(api_user) == Decimal("10.00")
+    assert balance_of(api_user) == Decimal("10.00")
 
 
 def test_255_printable_characters_are_a_valid_key(api, api_user):
-    assert post_job(api, "~" * 255).status_code == 201
+    assert post_job(api, key="~" * 255).status_code == 201
 
 
 def test_keys_are_scoped_to_the_callers_account(api, api_user, django_user_model):
@@ -148,8 +132,8 @@ def test_keys_are_scoped_to_the_callers_account(api, api_user, django_user_model
     other = django_user_model.objects.create(username="bob")
     add_funds(other, "1")
     bob = Client(HTTP_AUTHORIZATION=f"Bearer {create_key(other)[1]}")
-    assert post_job(api, "shared").status_code == 201
-    response = post_job(bob, "shared")
+    assert post_job(api, key="shared").status_code == 201
+    response = post_job(bob, key="shared")
     assert response.status_code == 201 and "Idempotent-Replayed" not in response
 
 
@@ -163,7 +147,7 @@ def test_another_accounts_job_is_not_found(api, api_user, django_user_model):
 
     from errorkit.api_keys import create_key
 
-    job_id = post_job(api, "mine").json()["id"]
+    job_id = post_job(api, key="mine").json()["id"]
     other = django_user_model.objects.create(username="mallory")
     mallory = Client(HTTP_AUTHORIZATION=f"Bearer {create_key(other)[1]}")
     assert_error(mallory.get(f"/v1/jobs/{job_id}"), 404, "job_not_found")

@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 
 from demo_project.jobs.models import Job
-from tests.helpers import assert_error
+from tests.helpers import assert_error, post_job
 
 pytestmark = pytest.mark.django_db
-
-
-def post_job(client, data, **extra):
-    return client.post("/v1/jobs", data, content_type="application/json", **extra)
 
 
 def test_models_list(api):
