@@ -34,6 +34,8 @@ class Reservation:
     owner_id: Any
     amount: Decimal
     reference: str
+    # Where the backend took it from, so that a release needs no lookup.
+    account_id: Any = None
 
 
 class BalanceBackend(Protocol):
@@ -91,10 +93,12 @@ class ModelBalanceBackend:
                     raise _Short
         except _Short:
             return None
-        return Reservation(owner.pk, amount, reference)
+        return Reservation(owner.pk, amount, reference, account_id)
 
     def release(self, reservation: Reservation) -> None:
-        account_id = self._account_id(reservation.owner_id)
+        account_id = reservation.account_id
+        if account_id is None:
+            account_id = self._account_id(reservation.owner_id)
         with transaction.atomic():
             self._entry(
                 account_id,

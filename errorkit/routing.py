@@ -24,6 +24,9 @@ def is_api_request(request: HttpRequest) -> bool:
     The admin and HTML pages, which browsers request with ``Accept: text/html``,
     keep Django's own error pages.
     """
+    known = getattr(request, "errorkit_is_api", None)  # the middleware's answer
+    if known is not None:
+        return known
     path = request.path_info
     if any(path.startswith(prefix) for prefix in errorkit_settings.API_PATH_PREFIXES):
         return True

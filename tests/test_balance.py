@@ -124,3 +124,18 @@ def test_bad_amounts_say_what_is_wrong(value):
 
 def test_good_amounts():
     assert to_amount("9.99") == Decimal("9.99") and to_amount(5) == Decimal("5")
+
+
+def test_a_release_gives_back_with_or_without_the_account_it_names(api_user):
+    from errorkit.balance import ModelBalanceBackend, Reservation
+
+    backend = ModelBalanceBackend()
+    taken = backend.reserve(api_user, Decimal("1.00"), "first")
+    assert taken.account_id == CreditAccount.objects.get(owner=api_user).pk
+    backend.release(taken)
+    assert balance_of(api_user) == Decimal("10.00")
+    # A reservation made by another backend, with the owner only.
+    backend.reserve(api_user, Decimal("2.00"), "second")
+    backend.release(Reservation(api_user.pk, Decimal("2.00"), "second"))
+    assert balance_of(api_user) == Decimal("10.00")
+    assert ledger_total(api_user) == Decimal("10.00")
