@@ -214,5 +214,5 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         ek.IdempotencyConflict,
         ek.IdempotencyKeyReused,
     )
-    wrapper.errorkit_idempotent = True  # type: ignore[attr-defined]
+    wrapper._errorkit_idempotent = True  # type: ignore[attr-defined]
     return wrapper

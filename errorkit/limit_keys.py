@@ -84,8 +84,7 @@ def key_function(key: Key) -> KeyFunc:
         name = key[len("header:") :]
         return lambda group, request: _header_value(request, name)
     if "." in key:
-        path = key
-        return lambda group, request: f"fn:{_imported(path)(group, request)}"
+        return lambda group, request: f"fn:{_imported(key)(group, request)}"
     raise ImproperlyConfigured(
         f"Unknown rate-limit key {key!r}: use one of {', '.join(_SIMPLE)}, "
         "'header:NAME', a callable (group, request) -> str, or its dotted path."

@@ -274,9 +274,10 @@ def apply_headers(response: Any, states: Sequence[LimitState]) -> None:
         )
         return
     # These go on every limited response, and Django's per-header checks
-    # (charset, newlines) cost more than all the rest of a limit's own work.
-    # The values are integers and a policy name checked when the limit was
-    # declared, so they are stored as ResponseHeaders.__setitem__ would.
+    # (charset, newlines) cost about as much as the rest of a limit's own work
+    # (benchmarks/ratelimit.py). The values are integers and a policy name
+    # checked when the limit was declared, so they are stored as
+    # ResponseHeaders.__setitem__ would store them.
     exposed = store.get("access-control-expose-headers")
     store["ratelimit-policy"] = ("RateLimit-Policy", policy)
     store["ratelimit"] = ("RateLimit", current)

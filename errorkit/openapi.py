@@ -122,7 +122,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-class APIKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class APIKeyScheme(OpenApiAuthenticationExtension):
     """``Authorization: Bearer sk_...``."""
 
     target_class = "errorkit.authentication.APIKeyAuthentication"
@@ -150,7 +150,7 @@ class AutoSchema(SpectacularAutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
-        if getattr(self.view_method(), "errorkit_idempotent", False):
+        if getattr(self.view_method(), "_errorkit_idempotent", False):
             parameters.append(IDEMPOTENCY_KEY)
         return parameters
 
