@@ -18,7 +18,6 @@ import queue
 import sys
 import threading
 import time
-import traceback
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -40,6 +39,7 @@ from .fingerprints import (
 )
 from .models import Incident, IncidentEvent, IncidentHour
 from .scrubbing import scrub, scrub_text
+from .stacks import CapturedException, capture_exception
 
 logger = logging.getLogger("errorkit.incidents")
 
@@ -446,9 +446,7 @@ class RawEvent:
     form: dict[str, list[str]] | None
     user: str
     key_prefix: str
-    # A summary of the stack, not the exception: holding exceptions would keep
-    # every frame (and its locals) alive while events wait to be written.
-    stack: traceback.TracebackException | None
+    stack: CapturedException | None
 
     def build(self) -> dict[str, Any]:
         return {
@@ -497,7 +495,5 @@ def raw_event(request: HttpRequest, status: int, exc: BaseException | None) -> R
         form=form,
         user=str(user)[:255] if user is not None and user.is_authenticated else "",
         key_prefix=getattr(getattr(request, "auth", None), "prefix", "")[:16],
-        stack=traceback.TracebackException.from_exception(exc, lookup_lines=False)
-        if exc is not None
-        else None,
+        stack=capture_exception(exc) if exc is not None else None,
     )
