@@ -181,15 +181,12 @@ def check_ratelimit_settings(
                 id="errorkit.E005",
             )
         )
-    mode = errorkit_settings.RATELIMIT_ON_CACHE_FAILURE
-    if mode not in ("open", "closed"):
-        messages.append(
-            Error(
-                f"{SETTINGS_NAME}['RATELIMIT_ON_CACHE_FAILURE'] is {mode!r}.",
-                hint='Use "open" (admit, log a warning) or "closed" (answer 503).',
-                id="errorkit.E006",
-            )
-        )
+    messages += _one_of(
+        "RATELIMIT_ON_CACHE_FAILURE",
+        ("open", "closed"),
+        'Use "open" (admit, log a warning) or "closed" (answer 503).',
+        "errorkit.E006",
+    )
     return messages
 
 
@@ -199,17 +196,22 @@ def check_incident_settings(
 ) -> list[CheckMessage]:
     if not _settings_are_a_dict():
         return []  # reported by check_settings
-    mode = errorkit_settings.INCIDENT_RECORDING
-    if mode in ("sync", "background"):
+    return _one_of(
+        "INCIDENT_RECORDING",
+        ("sync", "background"),
+        'Use "sync" (written in the request) or "background" (batched by a '
+        "thread of the process).",
+        "errorkit.E007",
+    )
+
+
+def _one_of(
+    name: str, choices: tuple[str, ...], hint: str, id: str
+) -> list[CheckMessage]:
+    value = getattr(errorkit_settings, name)
+    if value in choices:
         return []
-    return [
-        Error(
-            f"{SETTINGS_NAME}['INCIDENT_RECORDING'] is {mode!r}.",
-            hint='Use "sync" (written in the request) or "background" (batched '
-            "by a thread of the process).",
-            id="errorkit.E007",
-        )
-    ]
+    return [Error(f"{SETTINGS_NAME}[{name!r}] is {value!r}.", hint=hint, id=id)]
 
 
 def _valid_proxies(proxies: Any) -> bool:

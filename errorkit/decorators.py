@@ -25,18 +25,10 @@ from . import exceptions as ek
 from .declared_errors import declare
 from .handlers import error_response
 from .limit_keys import Key
-from .limits import Limit, LimitState, Rate, apply_headers, count_all, exceeded_error
+from .limits import Limit, Rate, apply_headers, check
 from .view_requests import find_request
 
 View = Callable[..., Any]
-
-
-def _check(request: Any, limits: tuple[Limit, ...], group: str) -> list[LimitState]:
-    states = count_all(request, limits, group)
-    error = exceeded_error(states)
-    if error is not None:
-        raise error
-    return states
 
 
 def _reject(request: Any, error: ek.APIError) -> Any:
@@ -77,7 +69,7 @@ def ratelimit(
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
                 request = find_request(args, "errorkit.ratelimit")
                 try:
-                    states = await sync_to_async(_check)(request, limits, default_group)
+                    states = await sync_to_async(check)(request, limits, default_group)
                 except ek.APIError as error:
                     return _reject(request, error)
                 response = await inner(*args, **kwargs)
@@ -91,7 +83,7 @@ def ratelimit(
             def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
                 request = find_request(args, "errorkit.ratelimit")
                 try:
-                    states = _check(request, limits, default_group)
+                    states = check(request, limits, default_group)
                 except ek.APIError as error:
                     return _reject(request, error)
                 response = inner(*args, **kwargs)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import sysconfig
-import traceback
-from types import TracebackType
+from collections.abc import Iterable
 from typing import Any
+
+from .stacks import Frame
 
 _LIBRARY_PATHS = tuple(
     path
@@ -32,15 +33,9 @@ def is_project_frame(filename: str) -> bool:
     )
 
 
-def project_frames(tb: TracebackType | None) -> list[tuple[str, str]]:
+def project_frames(frames: Iterable[Frame]) -> list[tuple[str, str]]:
     """(module, function) of the project's own frames, outermost first."""
-    frames = []
-    for frame, _line in traceback.walk_tb(tb):
-        if is_project_frame(frame.f_code.co_filename):
-            module = frame.f_globals.get("__name__", "?")
-            function = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
-            frames.append((module, function))
-    return frames
+    return [(f.module, f.qualname) for f in frames if is_project_frame(f.filename)]
 
 
 def digest(*parts: str) -> str:
@@ -48,17 +43,15 @@ def digest(*parts: str) -> str:
 
 
 def exception_fingerprint(
-    exc: BaseException, view: str, frames: list[tuple[str, str]] | None = None
+    exc: BaseException, view: str, frames: list[tuple[str, str]]
 ) -> str:
-    """``frames``: ``project_frames`` of the exception, when the caller has them."""
+    """``frames``: the exception's ``project_frames``."""
     own = getattr(exc, "errorkit_fingerprint", None) or getattr(
         exc, "fingerprint", None
     )
     if own:
         return digest("custom", str(own))
     cls = type(exc)
-    if frames is None:
-        frames = project_frames(exc.__traceback__)
     parts = [f"{m}:{f}" for m, f in frames]
     return digest("exception", f"{cls.__module__}.{cls.__qualname__}", *parts, view)
 

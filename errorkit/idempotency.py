@@ -35,11 +35,16 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
 from . import exceptions as ek
-from .client_ip import client_ip
 from .conf import errorkit_settings
 from .declared_errors import declare
+from .limit_keys import user_or_ip
 from .models import IdempotencyRecord
-from .view_requests import find_request, require_autocommit, require_sync_view
+from .view_requests import (
+    find_request,
+    http_request_of,
+    require_autocommit,
+    require_sync_view,
+)
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 _KEY = re.compile(r"[\x20-\x7e]{1,255}")
@@ -48,10 +53,8 @@ _NOT_STORED = {"x-request-id"}
 
 
 def scope_of(request: Any) -> str:
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    return f"ip:{client_ip(request)}"
+    """Whose keys these are: the caller's account, else its address."""
+    return user_or_ip(request)
 
 
 def canonical_body(request: Any) -> bytes:
@@ -150,7 +153,7 @@ def replay(record: IdempotencyRecord, request: Any) -> HttpResponse:
         response[name] = value
     response["Idempotent-Replayed"] = "true"
     # The replay is the first answer: its request id is the first request's.
-    http_request = request._request if isinstance(request, Request) else request
+    http_request = http_request_of(request)
     if record.request_id:
         http_request.request_id = record.request_id
     return response
@@ -187,7 +190,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
                 _("Idempotency-Key must be 1-255 printable ASCII characters.")
             )
         require_autocommit("errorkit.idempotent")
-        http_request = request._request if isinstance(request, Request) else request
+        http_request = http_request_of(request)
         record, owned = claim(
             scope_of(request),
             key,

@@ -119,8 +119,10 @@ def capture(request: HttpRequest, response: HttpResponseBase) -> Occurrence:
         else ("internal_error" if status == 500 else f"http_{status}")
     )
     view = view_name(request)
-    # Walked once: both the fingerprint and the title come from these frames.
-    frames = project_frames(exc.__traceback__) if exc is not None else []
+    # The stack is walked once: the fingerprint, the title and the event's
+    # traceback all come from this capture.
+    stack = capture_exception(exc) if exc is not None else None
+    frames = project_frames(stack.frames) if stack is not None else []
     return Occurrence(
         fingerprint=_fingerprint(request, response, exc, code, view, frames),
         title=_title(exc, code, view, frames),
@@ -128,7 +130,7 @@ def capture(request: HttpRequest, response: HttpResponseBase) -> Occurrence:
         status=status,
         view=view,
         now=timezone.now(),
-        event=raw_event(request, status, exc),
+        event=raw_event(request, status, stack),
     )
 
 
@@ -198,20 +200,19 @@ class BackgroundWriter:
             time.sleep(0.01)
         return True
 
-    def _ensure_running(self) -> None:
-        # A forked worker inherits no thread: start one in each process.
-        if (
+    def _running_here(self) -> bool:
+        # A forked worker inherits no thread: each process needs its own.
+        return (
             self.thread is not None
             and self.thread.is_alive()
             and self.pid == os.getpid()
-        ):
+        )
+
+    def _ensure_running(self) -> None:
+        if self._running_here():
             return
         with self.lock:
-            if (
-                self.thread is None
-                or not self.thread.is_alive()
-                or self.pid != os.getpid()
-            ):
+            if not self._running_here():
                 self.queue = queue.Queue()
                 self.pid = os.getpid()
                 self.thread = threading.Thread(
@@ -473,7 +474,9 @@ class RawEvent:
         return scrub_text(text)[:limit]
 
 
-def raw_event(request: HttpRequest, status: int, exc: BaseException | None) -> RawEvent:
+def raw_event(
+    request: HttpRequest, status: int, stack: CapturedException | None
+) -> RawEvent:
     try:
         body = request.body
     except RawPostDataException:  # a stream no one kept: nothing to show
@@ -495,5 +498,5 @@ def raw_event(request: HttpRequest, status: int, exc: BaseException | None) -> R
         form=form,
         user=str(user)[:255] if user is not None and user.is_authenticated else "",
         key_prefix=getattr(getattr(request, "auth", None), "prefix", "")[:16],
-        stack=capture_exception(exc) if exc is not None else None,
+        stack=stack,
     )

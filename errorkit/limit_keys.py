@@ -33,7 +33,7 @@ def _api_key_value(request: Any) -> str:
     auth = getattr(request, "auth", None)
     if auth is not None and getattr(auth, "pk", None) is not None:
         return f"key:{type(auth).__name__}:{auth.pk}"
-    return _user_value(request) or _ip_value(request)
+    return user_or_ip(request)
 
 
 def _header_value(request: Any, name: str) -> str:
@@ -53,8 +53,13 @@ def _api_key_key(group: str, request: Any) -> str:
     return _api_key_value(request)
 
 
-def _user_or_ip_key(group: str, request: Any) -> str:
+def user_or_ip(request: Any) -> str:
+    """``user:<pk>`` for a signed-in caller, else ``ip:<address>``."""
     return _user_value(request) or _ip_value(request)
+
+
+def _user_or_ip_key(group: str, request: Any) -> str:
+    return user_or_ip(request)
 
 
 _SIMPLE: dict[str, KeyFunc] = {

@@ -209,6 +209,15 @@ def count_all(request: Any, limits: Iterable[Limit], group: str) -> list[LimitSt
     return states
 
 
+def check(request: Any, limits: Iterable[Limit], group: str) -> list[LimitState]:
+    """Count ``request`` against ``limits``; raise the 429 when one is exceeded."""
+    states = count_all(request, limits, group)
+    error = exceeded_error(states)
+    if error is not None:
+        raise error
+    return states
+
+
 def exceeded_error(states: Sequence[LimitState]) -> ek.RateLimitExceeded | None:
     """The 429 for the limits exceeded, with the longest of their waits."""
     wait = 0

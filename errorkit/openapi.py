@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils.encoding import force_str
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import (
@@ -183,11 +182,12 @@ class AutoSchema(SpectacularAutoSchema):
             yield ek.NotFound
         declared = declared_errors(self.view_method())
         yield from declared
-        limited = ek.RateLimitExceeded in declared or self.view.get_throttles()
+        throttled = bool(self.view.get_throttles())
+        if throttled:
+            yield ek.RateLimitExceeded
+        limited = throttled or ek.RateLimitExceeded in declared
         if limited and errorkit_settings.RATELIMIT_ON_CACHE_FAILURE == "closed":
             yield ek.ServiceUnavailable
-        if self.view.get_throttles():
-            yield ek.RateLimitExceeded
         yield ek.InternalError
 
     def view_method(self) -> Any:
@@ -254,7 +254,7 @@ class AutoSchema(SpectacularAutoSchema):
         }
 
     def example(self, error: type[ek.APIError]) -> dict[str, Any]:
-        message = force_str(error.default_detail)
+        message = ek.default_message_of(error)
         body: dict[str, Any] = {
             "error": error.default_code,
             "message": message,

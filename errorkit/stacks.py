@@ -5,8 +5,8 @@ path: since Python 3.11 it finds, for every frame, the column of the failing
 instruction (walking the code's position table), and it stats every source
 file. An incident shows the tracebacks of a sampled few events, without
 column carets. So the request keeps only what the text is made of (each
-frame's file, line and function, the exception's type and message, and the
-exceptions chained to it), and the standard text, with its source lines, is
+frame's file, line, module and function, the exception's type and message,
+and the exceptions chained to it), and the standard text, with its source lines, is
 made only for the events that sampling keeps.
 
 It keeps no frame and no exception: those would hold every local variable of
@@ -19,9 +19,18 @@ import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import TracebackType
+from typing import NamedTuple
 
 _CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
 _CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
+
+
+class Frame(NamedTuple):
+    filename: str
+    lineno: int
+    name: str
+    module: str  # and qualname: what incidents are grouped by
+    qualname: str
 
 
 @dataclass(frozen=True)
@@ -30,7 +39,7 @@ class CapturedException:
 
     type_name: str
     message: str
-    frames: tuple[tuple[str, int, str], ...]
+    frames: tuple[Frame, ...]
     notes: tuple[str, ...] = ()
     cause: CapturedException | None = None
     context: CapturedException | None = None
@@ -45,7 +54,7 @@ class CapturedException:
             yield _CONTEXT
         if self.frames:
             yield "Traceback (most recent call last):\n"
-            frames = [(file, line, name, None) for file, line, name in self.frames]
+            frames = [(f.filename, f.lineno, f.name, None) for f in self.frames]
             yield from traceback.StackSummary.from_list(frames).format()
         if self.message:
             yield f"{self.type_name}: {self.message}\n"
@@ -81,11 +90,19 @@ def capture_exception(
     )
 
 
-def _frames(tb: TracebackType | None) -> tuple[tuple[str, int, str], ...]:
+def _frames(tb: TracebackType | None) -> tuple[Frame, ...]:
     frames = []
     while tb is not None:
-        code = tb.tb_frame.f_code
-        frames.append((code.co_filename, tb.tb_lineno, code.co_name))
+        frame, code = tb.tb_frame, tb.tb_frame.f_code
+        frames.append(
+            Frame(
+                code.co_filename,
+                tb.tb_lineno,
+                code.co_name,
+                frame.f_globals.get("__name__", "?"),
+                getattr(code, "co_qualname", code.co_name),  # Python 3.11+
+            )
+        )
         tb = tb.tb_next
     return tuple(frames)
 

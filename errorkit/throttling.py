@@ -19,8 +19,9 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from .exceptions import RateLimitExceeded
 from .limit_keys import Key
-from .limits import Limit, count_all, exceeded_error
+from .limits import Limit, check
 
 
 @functools.lru_cache(maxsize=256)
@@ -49,10 +50,13 @@ class RateLimitThrottle(BaseThrottle):
         self._wait: int | None = None
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        states = count_all(request, (self.limit,), self.limit.group or self.scope)
-        error = exceeded_error(states)
-        self._wait = None if error is None else error.retry_after
-        return error is None
+        self._wait = None
+        try:
+            check(request, (self.limit,), self.limit.group)
+        except RateLimitExceeded as error:
+            self._wait = error.retry_after
+            return False
+        return True
 
     def wait(self) -> float | None:
         return self._wait
