@@ -19,8 +19,12 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# Three runs, one per settings module: the library with every errorkit app
+# (tests.settings), core alone (no optional app, no table), and the demo.
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest tests/core tests/limits --ds=tests.settings_core $(PYTEST_ARGS)
+	$(PY) -m pytest tests/demo --ds=tests.demo.settings $(PYTEST_ARGS)
 
 demo: install
 	$(PY) manage.py migrate --noinput

@@ -45,7 +45,7 @@ def select_for_update_reserve(owner, amount: Decimal, reference: str):
     """The baseline: lock the row, read, check, write."""
     from django.db import transaction
 
-    from errorkit.models import CreditAccount, LedgerEntry
+    from errorkit.billing.models import CreditAccount, LedgerEntry
 
     with transaction.atomic():
         account = CreditAccount.objects.select_for_update().get(owner=owner)
@@ -92,14 +92,15 @@ def main() -> None:
     try:
         os.environ["DATABASE_URL"] = f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
         os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
-        os.environ["DJANGO_SETTINGS_MODULE"] = "demo_project.settings"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
         import django
 
         django.setup()
         from django.contrib.auth import get_user_model
         from django.core.management import call_command
 
-        from errorkit.balance import ModelBalanceBackend, add_funds
+        from errorkit.billing.backends import ModelBalanceBackend
+        from errorkit.billing.funds import add_funds
 
         call_command("migrate", verbosity=0)
         owner = get_user_model().objects.create(username="bench")

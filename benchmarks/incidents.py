@@ -10,6 +10,7 @@ most 1.5x).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -44,6 +45,33 @@ def fresh_database() -> tuple[str, object]:
         return f"sqlite:///{folder}/bench.sqlite3", lambda: None
 
 
+@contextlib.contextmanager
+def recording_off():
+    """The same project with errorkit.incidents' receivers disconnected: as if
+    the app were not installed."""
+    from django.core.signals import got_request_exception
+
+    from errorkit.incidents.receivers import (
+        keep_body,
+        record_response,
+        remember_exception,
+    )
+    from errorkit.signals import api_request_started, error_response_finished
+
+    hooks = [
+        (got_request_exception, remember_exception, "errorkit.incidents.exception"),
+        (api_request_started, keep_body, "errorkit.incidents.body"),
+        (error_response_finished, record_response, "errorkit.incidents.record"),
+    ]
+    for signal, _receiver, uid in hooks:
+        signal.disconnect(dispatch_uid=uid)
+    try:
+        yield
+    finally:
+        for signal, receiver, uid in hooks:
+            signal.connect(receiver, dispatch_uid=uid)
+
+
 def main() -> None:
     url, drop = fresh_database()
     os.environ["DATABASE_URL"] = url
@@ -68,7 +96,7 @@ def run(url: str) -> None:
     from django.db.models import Sum
     from django.test import Client, override_settings
 
-    from errorkit.models import Incident
+    from errorkit.incidents.models import Incident
 
     call_command("migrate", verbosity=0)
     # The 500s log their tracebacks either way; a null handler keeps the
@@ -84,7 +112,7 @@ def run(url: str) -> None:
             client.get(paths[n % FINGERPRINTS])
         return (time.perf_counter() - started) / count
 
-    from errorkit.incidents import writer
+    from errorkit.incidents.writer import writer
 
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     print(f"incidents: {ERRORS} errors across {FINGERPRINTS} fingerprints on {engine}")
@@ -105,7 +133,7 @@ def run(url: str) -> None:
                 on.append(burst(1000))
                 # The writer's backlog must not spill into the next round.
                 writer.flush(timeout=120)
-            with override_settings(ERRORKIT={"INCIDENTS_ENABLED": False}):
+            with recording_off():
                 off.append(burst(1000))
         print(
             f"  {mode:10s} incidents {incidents}, counts sum {total}; per 500: "

@@ -175,7 +175,10 @@ def main() -> None:
                 "Redis, Django's RedisCache",
                 "django.core.cache.backends.redis.RedisCache",
             ),
-            ("Redis, errorkit.cache.RedisCache", "errorkit.cache.RedisCache"),
+            (
+                "Redis, errorkit.limits.cache.RedisCache",
+                "errorkit.limits.cache.RedisCache",
+            ),
         ):
             backends[name] = {"BACKEND": path, "LOCATION": REDIS_URL}
     else:

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_ratelimit",
     "errorkit",
+    "errorkit.keys",
+    "errorkit.billing",
+    "errorkit.idempotency",
+    "errorkit.incidents",
     "demo_project.jobs.apps.JobsConfig",
 ]
 
@@ -102,10 +106,12 @@ CSRF_FAILURE_VIEW = "errorkit.views.csrf_failure"
 
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "errorkit.handlers.exception_handler",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["errorkit.authentication.APIKeyAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "errorkit.keys.authentication.APIKeyAuthentication"
+    ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "errorkit.permissions.ReadOnlyKeyPermission",
+        "errorkit.keys.permissions.ReadOnlyKeyPermission",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -131,7 +137,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": (
         {
-            "BACKEND": "errorkit.cache.RedisCache",
+            "BACKEND": "errorkit.limits.cache.RedisCache",
             "LOCATION": REDIS_URL,
         }
         if REDIS_URL

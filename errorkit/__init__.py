@@ -3,12 +3,15 @@
 The public API is what this module exports, the ``ERRORKIT`` settings dict and
 the documented dotted paths (``errorkit.handlers.exception_handler``,
 ``errorkit.middleware.ErrorkitMiddleware``, ``errorkit.views.handler404`` ...).
+``errorkit`` is the core app (no models); ``errorkit.keys``,
+``errorkit.billing``, ``errorkit.idempotency`` and ``errorkit.incidents`` are
+optional apps, on when installed.
 """
 
 import importlib
 from typing import Any
 
-from .declared_errors import raises
+from .declarations import raises
 from .exceptions import (
     APIError,
     BadGateway,
@@ -34,15 +37,16 @@ from .request_id import current_request_id
 __version__ = "0.1.0"
 
 # Loaded on first use: they import DRF's views (which import the configured
-# authentication classes) or errorkit's models, which Django can load only
-# once its apps are ready, while ``errorkit`` is imported earlier (settings,
-# the logging filter).
+# authentication classes) or an optional app's models, which Django can load
+# only once its apps are ready, while ``errorkit`` is imported earlier
+# (settings, the logging filter). ``require_balance`` and ``idempotent`` need
+# their apps installed (errorkit.billing, errorkit.idempotency) and say so.
 _LAZY = {
     "ExceptionHandler": "errorkit.handlers",
     "exception_handler": "errorkit.handlers",
-    "ratelimit": "errorkit.decorators",
-    "require_balance": "errorkit.balance",
-    "idempotent": "errorkit.idempotency",
+    "ratelimit": "errorkit.limits.decorators",
+    "require_balance": "errorkit.billing.decorators",
+    "idempotent": "errorkit.idempotency.decorators",
 }
 
 

@@ -1,22 +1,57 @@
+from importlib import import_module
+from typing import Any
+
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
 class ErrorkitConfig(AppConfig):
+    """errorkit core: the error contract and rate limits. It has no models.
+
+    API keys, balances, idempotency and incidents are optional apps of their
+    own (``errorkit.keys``, ``errorkit.billing``, ``errorkit.idempotency``,
+    ``errorkit.incidents``), on when installed.
+    """
+
     name = "errorkit"
     verbose_name = _("errorkit")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.apps import apps
-        from django.core.signals import got_request_exception
+        # Registers the system checks.
+        from . import checks  # noqa: F401
+        from .limits import checks as limit_checks  # noqa: F401
 
-        from . import checks  # noqa: F401  (registers the system checks)
-        from .incidents import remember_exception
 
-        got_request_exception.connect(
-            remember_exception, dispatch_uid="errorkit.incidents"
-        )
-        if apps.is_installed("drf_spectacular"):
-            # drf-spectacular finds authentication extensions by their import.
-            from . import openapi  # noqa: F401
+class OptionalAppConfig(AppConfig):
+    """The AppConfig of an optional errorkit app (keys, billing, idempotency,
+    incidents): its ``conf`` module's keys join ``ERRORKIT`` when it is ready,
+    its ``checks`` module (if ``has_checks``) registers itself, and
+    ``connect()`` hooks it into core.
+
+    Subclass it as ``core.OptionalAppConfig`` (``from .. import apps as
+    core``): Django takes an ``apps`` module's AppConfig only when it holds
+    exactly one class of the kind.
+    """
+
+    default_auto_field = "django.db.models.BigAutoField"
+    has_checks = False
+
+    def ready(self) -> None:
+        from .checks import check_core_installed
+        from .conf import errorkit_settings
+
+        conf = import_module(f"{self.name}.conf")
+        errorkit_settings.contribute(self.name, conf.DEFAULTS, conf.IMPORT_STRINGS)
+        if self.has_checks:
+            import_module(f"{self.name}.checks")
+        name = self.name
+
+        def check_core(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+            return check_core_installed(name)
+
+        checks.register(check_core, checks.Tags.compatibility)
+        self.connect()
+
+    def connect(self) -> None:
+        """Connect the app's receivers to core's signals (none by default)."""

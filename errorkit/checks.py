@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from .client_ip import trusted_networks
-from .conf import DEFAULTS, SETTINGS_NAME, errorkit_settings
+from .conf import SETTINGS_NAME, errorkit_settings, owning_app
 
 HANDLER_PATH = "errorkit.handlers.exception_handler"
 MIDDLEWARE_PATH = "errorkit.middleware.ErrorkitMiddleware"
@@ -25,7 +25,7 @@ EARLY_ANSWERING_MIDDLEWARE = (
 )
 
 
-def _settings_are_a_dict() -> bool:
+def settings_are_a_dict() -> bool:
     """ERRORKIT is absent or a dict; anything else only check_settings reports."""
     return isinstance(getattr(settings, SETTINGS_NAME, None) or {}, dict)
 
@@ -78,7 +78,7 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
-    if not _settings_are_a_dict():
+    if not settings_are_a_dict():
         user_settings = getattr(settings, SETTINGS_NAME)
         return [
             Error(
@@ -87,13 +87,17 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
                 id="errorkit.E002",
             )
         ]
+    known = errorkit_settings.known_keys()
     for key in errorkit_settings.unknown_keys():
-        close = difflib.get_close_matches(key, DEFAULTS, n=1)
-        hint = (
-            f"Did you mean {close[0]!r}?"
-            if close
-            else f"Known keys: {', '.join(sorted(DEFAULTS))}."
-        )
+        app = owning_app(key)
+        close = difflib.get_close_matches(key, known, n=1)
+        if app is not None and not apps.is_installed(app):
+            hint = f"{key} is a setting of {app}: add {app!r} to INSTALLED_APPS, "
+            hint += "or remove the key."
+        elif close:
+            hint = f"Did you mean {close[0]!r}?"
+        else:
+            hint = f"Known keys: {', '.join(sorted(known))}."
         messages.append(
             Error(
                 f"Unknown key {key!r} in {SETTINGS_NAME}: it has no effect.",
@@ -116,111 +120,69 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     return messages
 
 
-_NOT_SHARED = {
-    "django.core.cache.backends.locmem.LocMemCache": "keeps its counts in each "
-    "process, so every limit is multiplied by the number of worker processes",
-    "django.core.cache.backends.filebased.FileBasedCache": "does not increment "
-    "atomically, so racing requests can be lost from the count",
-    "django.core.cache.backends.db.DatabaseCache": "does not increment "
-    "atomically, so racing requests can be lost from the count",
-}
+# Dotted paths into an optional app, where settings name its classes.
+_OPTIONAL_APPS = (
+    "errorkit.keys",
+    "errorkit.billing",
+    "errorkit.idempotency",
+    "errorkit.incidents",
+)
 
 
-@register(Tags.caches)
-def check_ratelimit_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    alias = getattr(settings, "RATELIMIT_USE_CACHE", "default")
-    backend = (getattr(settings, "CACHES", {}).get(alias) or {}).get("BACKEND", "")
-    if backend == "django.core.cache.backends.dummy.DummyCache":
-        return [
-            Error(
-                f"The rate-limit cache {alias!r} is a DummyCache: it never counts, "
-                "so no rate limit ever applies.",
-                hint="Point RATELIMIT_USE_CACHE at a Redis or Memcached cache.",
-                id="errorkit.E004",
-            )
-        ]
-    if backend == "django.core.cache.backends.redis.RedisCache":
-        return [
-            Warning(
-                f"The rate-limit cache {alias!r} is Django's RedisCache, whose incr "
-                "asks Redis twice (EXISTS, then INCR): every limited request pays "
-                "an extra round trip, and a count that expires in between is left "
-                "with no expiry.",
-                hint="Use BACKEND 'errorkit.cache.RedisCache' (the same cache with "
-                "a one-step, atomic incr) for the rate-limit cache.",
-                id="errorkit.W005",
-            )
-        ]
-    reason = _NOT_SHARED.get(backend)
-    if reason is None or settings.DEBUG:
-        return []
-    return [
-        Warning(
-            f"The rate-limit cache {alias!r} ({backend.rsplit('.', 1)[-1]}) {reason}.",
-            hint="Fine for one process; in production set RATELIMIT_USE_CACHE to a "
-            "shared cache, e.g. errorkit.cache.RedisCache.",
-            id="errorkit.W004",
-        )
-    ]
+def _dotted_paths(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, str)]
+    if isinstance(value, dict):
+        return [p for v in value.values() for p in _dotted_paths(v)]
+    return []
 
 
 @register(Tags.compatibility)
-def check_ratelimit_settings(
+def check_optional_apps_named(
     app_configs: Any = None, **kwargs: Any
 ) -> list[CheckMessage]:
+    """Settings that name a class of an optional app that is not installed."""
+    sources = {"REST_FRAMEWORK": getattr(settings, "REST_FRAMEWORK", None) or {}}
+    if settings_are_a_dict():
+        sources[SETTINGS_NAME] = errorkit_settings.user_settings
     messages: list[CheckMessage] = []
-    if not _settings_are_a_dict():
-        return messages  # reported by check_settings
-    proxies = errorkit_settings.TRUSTED_PROXIES
-    if not _valid_proxies(proxies):
-        messages.append(
-            Error(
-                f"{SETTINGS_NAME}['TRUSTED_PROXIES'] is {proxies!r}: it must be None, "
-                "a number of proxies, or a list of their networks.",
-                hint='For example 1, or ["10.0.0.0/8", "192.168.0.0/16"].',
-                id="errorkit.E005",
+    for setting, value in sources.items():
+        for path in _dotted_paths(value):
+            app = next((a for a in _OPTIONAL_APPS if path.startswith(a + ".")), None)
+            if app is None or apps.is_installed(app):
+                continue
+            messages.append(
+                Error(
+                    f"{setting} names {path!r}, but {app} is not in INSTALLED_APPS: "
+                    "its models, settings and checks are not loaded.",
+                    hint=f"Add {app!r} to INSTALLED_APPS (after 'errorkit').",
+                    id="errorkit.E008",
+                )
             )
-        )
-    messages += _one_of(
-        "RATELIMIT_ON_CACHE_FAILURE",
-        ("open", "closed"),
-        'Use "open" (admit, log a warning) or "closed" (answer 503).',
-        "errorkit.E006",
-    )
     return messages
 
 
-@register(Tags.compatibility)
-def check_incident_settings(
-    app_configs: Any = None, **kwargs: Any
-) -> list[CheckMessage]:
-    if not _settings_are_a_dict():
-        return []  # reported by check_settings
-    return _one_of(
-        "INCIDENT_RECORDING",
-        ("sync", "background"),
-        'Use "sync" (written in the request) or "background" (batched by a '
-        "thread of the process).",
-        "errorkit.E007",
-    )
-
-
-def _one_of(
+def one_of(
     name: str, choices: tuple[str, ...], hint: str, id: str
 ) -> list[CheckMessage]:
+    """An error unless ``ERRORKIT[name]`` is one of ``choices``."""
     value = getattr(errorkit_settings, name)
     if value in choices:
         return []
     return [Error(f"{SETTINGS_NAME}[{name!r}] is {value!r}.", hint=hint, id=id)]
 
 
-def _valid_proxies(proxies: Any) -> bool:
-    if proxies is None or (isinstance(proxies, int) and not isinstance(proxies, bool)):
-        return proxies is None or proxies >= 0
-    if isinstance(proxies, str) or not isinstance(proxies, (list, tuple)):
-        return False
-    try:
-        trusted_networks(proxies)
-    except (TypeError, ValueError):
-        return False
-    return True
+def check_core_installed(app_label: str) -> list[CheckMessage]:
+    """For an optional app's own checks: core must be installed beside it."""
+    if apps.is_installed("errorkit"):
+        return []
+    return [
+        Error(
+            f"{app_label} is installed without 'errorkit': its errors would not "
+            "have errorkit's body, and its settings would not be read.",
+            hint="Add 'errorkit' to INSTALLED_APPS, before the errorkit apps.",
+            id="errorkit.E009",
+        )
+    ]

@@ -5,8 +5,11 @@
         "MESSAGES": {"rate_limit_exceeded": "Slow down, please."},
     }
 
-Every key has a documented default (``DEFAULTS``); keys in ``IMPORT_STRINGS``
-take dotted paths and are imported on first use. The object is rebuilt when
+Every key has a documented default: core's are ``DEFAULTS`` here, and each
+optional app (``errorkit.keys``, ``errorkit.billing``, ``errorkit.idempotency``,
+``errorkit.incidents``) contributes its own from its ``conf`` module when it is
+ready. Keys in ``IMPORT_STRINGS`` take dotted paths and are imported on first
+use. The object is rebuilt when
 ``ERRORKIT`` changes (``override_settings`` in tests), so nothing caches a stale
 value.
 """
@@ -42,9 +45,10 @@ DEFAULTS: dict[str, Any] = {
     # Bodies larger than this answer 413 on API paths; None follows Django's
     # DATA_UPLOAD_MAX_MEMORY_SIZE (multipart uploads excepted, as in Django).
     "MAX_BODY_SIZE": None,
-    # Rate limits. Proxies whose X-Forwarded-For is believed: None (ignore the
-    # header: a caller could pick a fresh bucket with it), a count of proxies
-    # in front of Django, or a list of their networks ("10.0.0.0/8").
+    # Rate limits (errorkit.limits). Proxies whose X-Forwarded-For is
+    # believed: None (ignore the header: a caller could pick a fresh bucket
+    # with it), a count of proxies in front of Django, or a list of their
+    # networks ("10.0.0.0/8").
     "TRUSTED_PROXIES": None,
     # RateLimit-Policy and RateLimit headers on every rate-limited response.
     "RATELIMIT_HEADERS": True,
@@ -53,36 +57,27 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ON_CACHE_FAILURE": "open",
     # retryAfter of that 503, in seconds.
     "RATELIMIT_FAILURE_RETRY_AFTER": 5,
-    # API keys: "last used" is written at most this often (seconds) per key.
-    "API_KEY_LAST_USED_INTERVAL": 60,
-    # Balances: the backend that reserves and releases money.
-    "BALANCE_BACKEND": "errorkit.balance.ModelBalanceBackend",
-    # Idempotency keys: kept this long (seconds); a claim older than the stale
-    # timeout is taken over; a 409 tells the caller to retry after this.
-    "IDEMPOTENCY_TTL": 24 * 60 * 60,
-    "IDEMPOTENCY_STALE_AFTER": 60,
-    "IDEMPOTENCY_RETRY_AFTER": 1,
-    # Incidents: record every 5xx, plus these 4xx status codes.
-    "INCIDENTS_ENABLED": True,
-    # "sync" writes in the request (findable at once); "background" queues it
-    # for a thread of the process, which writes in batches (for busy APIs).
-    "INCIDENT_RECORDING": "sync",
-    "INCIDENT_4XX_CODES": [],
-    # Callable (request, response, exception) -> str | None: a project's own
-    # grouping; None falls back to errorkit's fingerprint.
-    "INCIDENT_FINGERPRINT": None,
-    # Sampling: keep the first N events of an incident, then one per interval.
-    "INCIDENT_SAMPLE_FIRST": 20,
-    "INCIDENT_SAMPLE_INTERVAL": 60,
-    # Characters of the request body kept with an event.
-    "INCIDENT_BODY_LIMIT": 4096,
-    # More key names (substrings, any case) whose values are scrubbed.
-    "SCRUB_KEYS": [],
 }
 
-IMPORT_STRINGS: frozenset[str] = frozenset(
-    {"FORMATTER", "EXCEPTION_HANDLER_CLASS", "BALANCE_BACKEND", "INCIDENT_FINGERPRINT"}
-)
+IMPORT_STRINGS: frozenset[str] = frozenset({"FORMATTER", "EXCEPTION_HANDLER_CLASS"})
+
+# The optional app that owns each key prefix: a key of an app that is not
+# installed is an error whose hint names the app (errorkit.E001).
+OPTIONAL_APP_PREFIXES: dict[str, str] = {
+    "API_KEY_": "errorkit.keys",
+    "BALANCE_": "errorkit.billing",
+    "IDEMPOTENCY_": "errorkit.idempotency",
+    "INCIDENT": "errorkit.incidents",
+    "SCRUB_": "errorkit.incidents",
+}
+
+
+def owning_app(key: str) -> str | None:
+    """The optional app whose setting ``key`` is, by its prefix."""
+    for prefix, app in OPTIONAL_APP_PREFIXES.items():
+        if key.startswith(prefix):
+            return app
+    return None
 
 
 def perform_import(value: Any, setting_name: str) -> Any:
@@ -101,8 +96,9 @@ class ErrorkitSettings:
     """Attribute access to ``settings.ERRORKIT`` with defaults, cached per key."""
 
     def __init__(self, defaults: dict[str, Any], import_strings: frozenset[str]):
-        self.defaults = defaults
-        self.import_strings = import_strings
+        self.defaults = dict(defaults)
+        self.import_strings = set(import_strings)
+        self._contributed: dict[str, frozenset[str]] = {}
         self._cached: set[str] = set()
         self._user_settings: dict[str, Any] | None = None
 
@@ -122,8 +118,29 @@ class ErrorkitSettings:
         setattr(self, attr, value)
         return value
 
+    def contribute(
+        self,
+        app: str,
+        defaults: dict[str, Any],
+        import_strings: frozenset[str] = frozenset(),
+    ) -> None:
+        """Make an optional app's keys known, with their defaults (its ``ready()``)."""
+        self.defaults.update(defaults)
+        self.import_strings |= import_strings
+        self._contributed[app] = frozenset(defaults)
+
+    def known_keys(self) -> set[str]:
+        """Core's keys and those of the optional apps installed now."""
+        from django.apps import apps
+
+        known = set(self.defaults)
+        for app, keys in self._contributed.items():
+            if not apps.is_installed(app):
+                known -= keys
+        return known
+
     def unknown_keys(self) -> list[str]:
-        return sorted(set(self.user_settings) - set(self.defaults))
+        return sorted(set(self.user_settings) - self.known_keys())
 
     def reload(self) -> None:
         for attr in self._cached:

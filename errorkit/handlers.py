@@ -24,6 +24,7 @@ from .conf import errorkit_settings
 from .conversion import convert_exception
 from .formatting import Error
 from .request_id import assign_request_id, new_request_id
+from .state import state_of
 
 
 class ExceptionHandler:
@@ -109,7 +110,7 @@ class ExceptionHandler:
             headers.setdefault("Allow", ", ".join(self.view.allowed_methods))
         # ErrorkitMiddleware sets the header on every response it passes; this is
         # for projects that run the handler without it.
-        if not hasattr(self.request, "errorkit_is_api"):
+        if self.request is None or state_of(self.request).is_api is None:
             headers[errorkit_settings.REQUEST_ID_HEADER] = request_id
         return headers
 
@@ -124,7 +125,8 @@ class ExceptionHandler:
             )
         else:
             response = JsonResponse(body, status=error.status, headers=error.headers)
-        response.errorkit_error = error  # type: ignore[attr-defined]
+        if self.request is not None:
+            state_of(self.request).error = error
         return response
 
     def report_exception(self, response: HttpResponse) -> None:

@@ -27,9 +27,9 @@ class RequestIdFilter(logging.Filter):
         if not hasattr(record, "request_id"):
             # Django logs a response's status after the middleware has finished,
             # from the record's request: its id is still on the request.
-            request = getattr(record, "request", None)
+            state = getattr(getattr(record, "request", None), "errorkit", None)
             record.request_id = (
-                getattr(request, "request_id", None)
+                getattr(state, "request_id", None)
                 or current_request_id.get()
                 or self.default
             )

@@ -16,9 +16,10 @@ from .body_size import body_size_error
 from .conf import errorkit_settings
 from .conversion import convert_exception, error_for_status
 from .handlers import error_response
-from .incidents import keep_body, record_response, should_record
 from .request_id import assign_request_id, current_request_id
 from .routing import is_api_request, is_json_response_type
+from .signals import api_request_started, error_response_finished
+from .state import state_of
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
@@ -42,7 +43,10 @@ class ErrorkitMiddleware:
         try:
             response = self.check_request(request) or self.get_response(request)
             response = self.finish_response(request, response)
-            record_response(request, response)
+            if self.has_error_listeners(response):
+                error_response_finished.send(
+                    type(self), request=request, response=response
+                )
             return response
         finally:
             current_request_id.reset(token)
@@ -54,21 +58,29 @@ class ErrorkitMiddleware:
             if response is None:
                 response = await self.get_response(request)  # type: ignore[misc]
             response = self.finish_response(request, response)
-            if should_record(response.status_code):
-                # Recording uses the ORM: never from the event loop itself.
-                await sync_to_async(record_response)(request, response)
+            if self.has_error_listeners(response):
+                # Receivers use the ORM: never from the event loop itself.
+                await sync_to_async(error_response_finished.send)(
+                    type(self), request=request, response=response
+                )
             return response
         finally:
             current_request_id.reset(token)
 
+    @staticmethod
+    def has_error_listeners(response: HttpResponseBase) -> bool:
+        return response.status_code >= 400 and error_response_finished.has_listeners()
+
     def check_request(self, request: HttpRequest) -> HttpResponseBase | None:
-        request.errorkit_is_api = is_api_request(request)  # type: ignore[attr-defined]
-        if not request.errorkit_is_api:
+        state = state_of(request)
+        state.is_api = is_api_request(request)
+        if not state.is_api:
             return None
         error = body_size_error(request)
         if error is not None:
             return error_response(request, error)
-        keep_body(request)
+        if api_request_started.has_listeners():
+            api_request_started.send(type(self), request=request)
         return None
 
     def process_exception(
@@ -80,7 +92,7 @@ class ErrorkitMiddleware:
         and renders a 500 that ``finish_response`` turns into JSON; so other
         middleware's ``process_exception`` and Django's reporting still run.
         """
-        if not getattr(request, "errorkit_is_api", False):
+        if not state_of(request).is_api:
             return None
         api_error = convert_exception(exception)
         if api_error is None:
@@ -99,7 +111,7 @@ class ErrorkitMiddleware:
             # same answer and must not be logged a second time.
             if getattr(replaced, "_has_been_logged", False):
                 response._has_been_logged = True  # type: ignore[attr-defined]
-        response[errorkit_settings.REQUEST_ID_HEADER] = request.request_id  # type: ignore[attr-defined]
+        response[errorkit_settings.REQUEST_ID_HEADER] = assign_request_id(request)
         return response
 
     @staticmethod
@@ -107,7 +119,7 @@ class ErrorkitMiddleware:
         # Django's HTML pages (technical 404, CSRF failure, default handlers)
         # on API paths become JSON; a JSON body a view chose is kept as it is.
         return (
-            getattr(request, "errorkit_is_api", False)
+            bool(state_of(request).is_api)
             and response.status_code >= 400
             and not response.streaming
             and not is_json_response_type(response.get("Content-Type"))

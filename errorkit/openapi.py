@@ -16,8 +16,9 @@ come from what the view is made of:
 - 503 with a rate limit that fails closed, and always 500.
 
 A status the view documents itself (``extend_schema(responses=...)``) is kept
-as it is. This module also describes ``APIKeyAuthentication`` as an HTTP bearer
-scheme.
+as it is. Request headers the decorators read (``Idempotency-Key``) come from
+the same declarations. A permission class may say when it can refuse with a
+method ``may_refuse(method: str) -> bool``; others are taken to refuse always.
 """
 
 from __future__ import annotations
@@ -25,16 +26,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import (
-    ResolvedComponent,
-    build_bearer_security_scheme_object,
-)
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import (
-    SAFE_METHODS,
     AllowAny,
     IsAuthenticated,
     IsAuthenticatedOrReadOnly,
@@ -42,8 +38,7 @@ from rest_framework.permissions import (
 
 from . import exceptions as ek
 from .conf import errorkit_settings
-from .declared_errors import declared_errors
-from .permissions import ReadOnlyKeyPermission
+from .declarations import HeaderParameter, declarations_of
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -111,24 +106,14 @@ EXAMPLE_FIELDS = {"input.items.0.name": ["This field is required."]}
 
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    type=str,
-    location=OpenApiParameter.HEADER,
-    description="1-255 printable ASCII characters. A retry with the same key and "
-    "body replays the first answer (Idempotent-Replayed: true) and is not charged "
-    "again; the same key with another body is 422.",
-)
 
-
-class APIKeyScheme(OpenApiAuthenticationExtension):
-    """``Authorization: Bearer sk_...``."""
-
-    target_class = "errorkit.authentication.APIKeyAuthentication"
-    name = "apiKey"
-
-    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return build_bearer_security_scheme_object("Authorization", "Bearer")
+def header_parameter(header: HeaderParameter) -> OpenApiParameter:
+    return OpenApiParameter(
+        header.name,
+        type=str,
+        location=OpenApiParameter.HEADER,
+        description=header.description,
+    )
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -149,8 +134,8 @@ class AutoSchema(SpectacularAutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
-        if getattr(self.view_method(), "_errorkit_idempotent", False):
-            parameters.append(IDEMPOTENCY_KEY)
+        for header in declarations_of(self.view_method()).headers:
+            parameters.append(header_parameter(header))
         return parameters
 
     def answers_with_errorkit(self) -> bool:
@@ -180,7 +165,7 @@ class AutoSchema(SpectacularAutoSchema):
             yield ek.Forbidden
         if self.has_path_parameters() or self.is_paginated():
             yield ek.NotFound
-        declared = declared_errors(self.view_method())
+        declared = declarations_of(self.view_method()).errors
         yield from declared
         throttled = bool(self.view.get_throttles())
         if throttled:
@@ -214,11 +199,9 @@ class AutoSchema(SpectacularAutoSchema):
             if isinstance(permission, (IsAuthenticated, IsAuthenticatedOrReadOnly)):
                 if authenticates:
                     continue
-            elif (
-                isinstance(permission, ReadOnlyKeyPermission)
-                and self.method in SAFE_METHODS
-            ):
-                continue
+            elif hasattr(permission, "may_refuse"):
+                if not permission.may_refuse(self.method):
+                    continue
             return True
         return False
 

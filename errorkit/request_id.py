@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from django.http import HttpRequest
 
 from .conf import errorkit_settings
+from .state import state_of
 
 # 1-200 characters of [A-Za-z0-9._-]: anything else (non-ASCII, spaces, quotes,
 # newlines) could forge log lines or headers, so it is replaced, not cleaned.
@@ -38,14 +39,14 @@ def _meta_key(header: str) -> str:
 
 
 def assign_request_id(request: HttpRequest) -> str:
-    """Give ``request`` its ``request_id``, once, and return it."""
-    existing = getattr(request, "request_id", None)
-    if existing is not None:
-        return existing
+    """Give ``request`` its ``request.errorkit.request_id``, once, and return it."""
+    state = state_of(request)
+    if state.request_id is not None:
+        return state.request_id
     incoming = request.META.get(_meta_key(errorkit_settings.REQUEST_ID_HEADER))
     if errorkit_settings.TRUST_REQUEST_ID and is_sane_request_id(incoming):
         request_id = incoming
     else:
         request_id = new_request_id()
-    request.request_id = request_id  # type: ignore[attr-defined]
+    state.request_id = request_id
     return request_id

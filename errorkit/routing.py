@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from .conf import errorkit_settings
+from .state import state_of
 
 
 def _is_json_media_type(media_type: str) -> bool:
@@ -24,7 +25,7 @@ def is_api_request(request: HttpRequest) -> bool:
     The admin and HTML pages, which browsers request with ``Accept: text/html``,
     keep Django's own error pages.
     """
-    known = getattr(request, "errorkit_is_api", None)  # the middleware's answer
+    known = state_of(request).is_api  # the middleware's answer
     if known is not None:
         return known
     path = request.path_info

@@ -1,5 +1,19 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.test import Client
+
+DEMO_TESTS = Path(__file__).parent / "demo"
+
+
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    """The demo's tests run under its settings only, the library's never do."""
+    demo_run = os.environ.get("DJANGO_SETTINGS_MODULE") == "tests.demo.settings"
+    inside_demo = collection_path == DEMO_TESTS or DEMO_TESTS in collection_path.parents
+    if collection_path.is_dir() and DEMO_TESTS.is_relative_to(collection_path):
+        return None  # a folder above the demo's: look inside
+    return None if inside_demo == demo_run else True
 
 
 @pytest.fixture
@@ -67,7 +81,7 @@ def api_user(db):
     """A caller with a 10.00 USD balance."""
     from django.contrib.auth import get_user_model
 
-    from errorkit.balance import add_funds
+    from errorkit.billing.funds import add_funds
 
     user = get_user_model().objects.create(username="alice")
     add_funds(user, "10.00")
@@ -76,7 +90,7 @@ def api_user(db):
 
 @pytest.fixture
 def api_key(api_user) -> str:
-    from errorkit.api_keys import create_key
+    from errorkit.keys.api_keys import create_key
 
     return create_key(api_user, name="test")[1]
 
@@ -85,3 +99,11 @@ def api_key(api_user) -> str:
 def api(api_key) -> Client:
     """A client that sends alice's key with every request."""
     return Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {api_key}")
+
+
+@pytest.fixture
+def staff(admin_user) -> Client:
+    """A client signed in to the admin as a superuser."""
+    client = Client()
+    client.force_login(admin_user)
+    return client

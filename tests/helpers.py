@@ -1,5 +1,5 @@
 """Assertions on the documented error contract (demo-api.md, "Error body"), and
-the requests the tests make of the demo."""
+the requests the library tests make of their own paid API (tests.testapp)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
-ECHO_JOB = {"model": "demo-echo", "input": 1}
+ECHO_TASK = {"kind": "echo", "payload": 1}
 
 
 def assert_error(
@@ -32,19 +32,31 @@ def assert_error(
     return body
 
 
-def post_job(client: Any, body: Any = None, *, key: str | None = None, **extra: Any):
-    """POST /v1/jobs as JSON (an echo job by default); ``key``: Idempotency-Key."""
+def post_json(client: Any, path: str, body: Any, key: str | None, **extra: Any):
+    """POST ``body`` as JSON; ``key``: its Idempotency-Key."""
     if key is not None:
         extra["HTTP_IDEMPOTENCY_KEY"] = key
-    return client.post(
-        "/v1/jobs",
-        ECHO_JOB if body is None else body,
-        content_type="application/json",
-        **extra,
-    )
+    return client.post(path, body, content_type="application/json", **extra)
+
+
+def post_task(client: Any, body: Any = None, *, key: str | None = None, **extra: Any):
+    """POST /v1/tasks (an echo task by default)."""
+    body = ECHO_TASK if body is None else body
+    return post_json(client, "/v1/tasks", body, key, **extra)
 
 
 def balance_of(user: Any) -> Decimal:
-    from errorkit.models import CreditAccount
+    from errorkit.billing.models import CreditAccount
 
     return CreditAccount.objects.get(owner=user).balance
+
+
+def run_command(*args: str) -> str:
+    """A management command's stdout."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()

@@ -1,23 +1,30 @@
-"""Test settings: demo_project's, plus test-only URLs and the service databases."""
+"""Library test settings: errorkit core and every optional app, with the
+tests' own small paid API (tests.testapp), never demo_project."""
 
-import os
+from tests.settings_core import *  # noqa: F403
+from tests.settings_core import INSTALLED_APPS
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key")
-
-import dj_database_url  # noqa: E402
-
-from demo_project.settings import *  # noqa: E402,F403
-from tests.services import POSTGRES_UP, POSTGRES_URL, REQUIRE_SERVICES  # noqa: E402
-
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "errorkit.keys",
+    "errorkit.billing",
+    "errorkit.idempotency",
+    "errorkit.incidents",
+]
 ROOT_URLCONF = "tests.urls"
-ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# The PostgreSQL service database, for the tests that need real concurrency
-# and real transactions; configured when it answers or when CI requires it.
-if POSTGRES_UP or REQUIRE_SERVICES:
-    DATABASES["postgres"] = dj_database_url.parse(POSTGRES_URL)  # noqa: F405
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "errorkit.keys.authentication.APIKeyAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "errorkit.keys.permissions.ReadOnlyKeyPermission",
+    ],
+}
 
 # Tests record incidents in the request, inside each test's transaction; the
 # background writer has tests of its own.
-ERRORKIT = {**ERRORKIT, "INCIDENT_RECORDING": "sync"}  # noqa: F405
+ERRORKIT = {"API_PATH_PREFIXES": ["/v1/"], "INCIDENT_RECORDING": "sync"}
+TEST_TASKS_RATE = "1000/m"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import exceptions as django_exceptions
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_protect
@@ -20,8 +21,8 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSet
 
 import errorkit
-from demo_project.jobs.models import Job
-from errorkit.throttling import RateLimitThrottle
+from errorkit.limits.throttling import RateLimitThrottle
+from tests.testapp.models import Task
 
 
 def errorkit_throttle(rate: str) -> type[RateLimitThrottle]:
@@ -65,8 +66,8 @@ RAISERS = {
     "insufficient_balance": lambda: errorkit.InsufficientBalance(),
     "forbidden": lambda: errorkit.Forbidden(),
     "not_found": lambda: errorkit.NotFound(),
-    "model_not_found": lambda: errorkit.NotFound(
-        "No such model.", code="model_not_found"
+    "kind_not_found": lambda: errorkit.NotFound(
+        "No such model.", code="kind_not_found"
     ),
     "method_not_allowed": lambda: errorkit.MethodNotAllowed(allowed=["GET"]),
     "idempotency_conflict": lambda: errorkit.IdempotencyConflict(retry_after=2),
@@ -178,7 +179,7 @@ class WriteThenFail(OpenView):
     database = "default"
 
     def post(self, request: Request, kind: str) -> Response:
-        Job.objects.using(self.database).create(model="x", cost="0.01")
+        Task.objects.using(self.database).create(kind="x", cost="0.25")
         raise RAISERS[kind]()
 
 
@@ -254,6 +255,19 @@ class PostOnlyLimitView(OpenView):
     @errorkit.ratelimit(rate="1/m", key="ip", method="POST")
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
+
+
+def configurable_rate(group: str, request: Request) -> str:
+    return getattr(settings, "TEST_LIMITED_RATE", "1000/m")
+
+
+class ConfigurableLimitView(OpenView):
+    """Writes a row per admitted request, at TEST_LIMITED_RATE per address."""
+
+    @errorkit.ratelimit(rate=configurable_rate, key="ip")
+    def post(self, request: Request) -> Response:
+        Task.objects.create(kind="limited", payload=request.data, cost="0")
+        return Response(status=201)
 
 
 class ThrottledView(OpenView):

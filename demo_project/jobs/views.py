@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import errorkit
-from errorkit.models import CreditAccount
+from errorkit.billing.models import CreditAccount
 
 from .catalog import MODELS, DemoModel
 from .models import Job

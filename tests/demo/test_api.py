@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from demo_project.jobs.models import Job
-from tests.helpers import assert_error, post_job
+from tests.demo.helpers import assert_error, post_job
 
 pytestmark = pytest.mark.django_db
 

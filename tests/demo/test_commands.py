@@ -20,12 +20,12 @@ def test_demo_setup_creates_a_staff_admin_and_prints_how_to_use_it(monkeypatch):
     text = out.getvalue()
     assert "http://127.0.0.1:9000/admin/" in text and "'pw-123'" in text
     assert "curl -i http://127.0.0.1:9000/v1/models" in text
-    from errorkit.api_keys import find_key
+    from errorkit.keys.api_keys import find_key
 
     secret = text.split("API key:")[1].split()[0]
     assert find_key(secret).owner == admin
     assert f"Authorization: Bearer {secret}" in text
-    from errorkit.models import Incident
+    from errorkit.incidents.models import Incident
 
     assert dict(Incident.objects.values_list("error_code", "count")) == {
         "internal_error": 3,

@@ -61,8 +61,8 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
 
     def new_key(self, username: str, balance: str) -> str:
-        from errorkit.api_keys import create_key
-        from errorkit.balance import add_funds
+        from errorkit.billing.funds import add_funds
+        from errorkit.keys.api_keys import create_key
 
         user, _ = get_user_model().objects.get_or_create(username=username)
         add_funds(user, balance)
@@ -74,7 +74,7 @@ class Command(BaseCommand):
 
         from django.test import Client
 
-        from errorkit.incidents import writer
+        from errorkit.incidents.writer import writer
 
         client = Client(
             raise_request_exception=False,

@@ -1,0 +1,105 @@
+"""What errorkit's decorators add to a view, in one structure others read.
+
+Each decorator (``errorkit.ratelimit``, ``require_balance``, ``idempotent``,
+``errorkit.raises``) leaves a ``Declarations`` on the function it returns, as
+``view.errorkit``, merged with those of the view it wraps. The OpenAPI schema
+(``errorkit.openapi.AutoSchema``) documents an operation's errors and request
+headers from it::
+
+    class ModelNotFound(errorkit.NotFound):
+        default_code = "model_not_found"
+
+    class JobList(APIView):
+        @errorkit.raises(ModelNotFound, errorkit.BadGateway)
+        def post(self, request): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .exceptions import APIError
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+ATTRIBUTE = "errorkit"
+
+
+@dataclass(frozen=True)
+class HeaderParameter:
+    """A request header a decorator reads, as the schema documents it."""
+
+    name: str
+    description: str
+    pattern: str | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Declarations:
+    # The error classes the view and every decorator inside it may answer.
+    errors: tuple[type[APIError], ...] = ()
+    # The request headers they read (Idempotency-Key...).
+    headers: tuple[HeaderParameter, ...] = ()
+    # Set by errorkit.ratelimit on its wrapper: the view it limits and the
+    # limits it checks, so that a limit stacked right on top joins the same
+    # check instead of wrapping it again.
+    limited_view: Callable[..., Any] | None = None
+    limits: tuple[Any, ...] = ()
+
+
+NONE = Declarations()
+
+
+def declarations_of(view: Any) -> Declarations:
+    """The declarations of ``view`` (a function, or a bound method)."""
+    found = getattr(view, ATTRIBUTE, NONE)
+    return found if isinstance(found, Declarations) else NONE
+
+
+def declared_errors(view: Any) -> tuple[type[APIError], ...]:
+    return declarations_of(view).errors
+
+
+def declare(
+    wrapper: Any,
+    view: Any,
+    *errors: type[APIError],
+    headers: tuple[HeaderParameter, ...] = (),
+    limited_view: Callable[..., Any] | None = None,
+    limits: tuple[Any, ...] = (),
+) -> None:
+    """Leave on ``wrapper`` the declarations of ``view`` plus these."""
+    inner = declarations_of(view)
+    setattr(
+        wrapper,
+        ATTRIBUTE,
+        replace(
+            inner,
+            errors=(*inner.errors, *errors),
+            headers=(*inner.headers, *headers),
+            limited_view=limited_view,
+            limits=limits,
+        ),
+    )
+
+
+def raises(*errors: type[APIError]) -> Callable[[View], View]:
+    """Declare the errors a view raises itself, for its OpenAPI operation."""
+    for error in errors:
+        if not (isinstance(error, type) and issubclass(error, APIError)):
+            raise ImproperlyConfigured(
+                f"errorkit.raises takes errorkit.APIError subclasses, not {error!r}: "
+                "subclass the errorkit class with the status you answer, and set "
+                "its default_code."
+            )
+
+    def decorator(view: View) -> View:
+        declare(view, view, *errors)
+        return view
+
+    return decorator

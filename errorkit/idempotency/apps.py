@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+from .. import apps as core
+
+
+class IdempotencyConfig(core.OptionalAppConfig):
+    name = "errorkit.idempotency"
+    label = "errorkit_idempotency"
+    verbose_name = _("errorkit: idempotency keys")

@@ -1,0 +1,138 @@
+"""What one server error is made of, taken from the request that had it.
+
+The capture is cheap (the request as it is, the stack as (file, line,
+function) frames); scrubbing and formatting are left to ``RawEvent.build``,
+done only for the events that sampling keeps.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponseBase, RawPostDataException
+from django.utils import timezone
+
+from ..conf import errorkit_settings
+from ..state import state_of
+from .fingerprints import fingerprint_of, project_frames, view_name
+from .scrubbing import scrub, scrub_text
+from .stacks import CapturedException, capture_exception
+from .titles import title_of
+
+
+@dataclass
+class Occurrence:
+    """One server error, captured (and scrubbed) in the request that had it."""
+
+    fingerprint: str
+    title: str
+    code: str
+    status: int
+    view: str
+    now: datetime
+    event: RawEvent
+
+
+def capture(request: HttpRequest, response: HttpResponseBase) -> Occurrence:
+    state = state_of(request)
+    exc = state.exception
+    status = response.status_code
+    # The error errorkit answered, unless something answered after it.
+    error = state.error if state.error and state.error.status == status else None
+    code = (
+        error.code
+        if error is not None
+        else ("internal_error" if status == 500 else f"http_{status}")
+    )
+    view = view_name(request)
+    # The stack is walked once: the fingerprint, the title and the event's
+    # traceback all come from this capture.
+    stack = capture_exception(exc) if exc is not None else None
+    frames = project_frames(stack.frames) if stack is not None else []
+    return Occurrence(
+        fingerprint=fingerprint_of(request, response, exc, code, view, frames),
+        title=title_of(exc, code, view, frames),
+        code=code,
+        status=status,
+        view=view,
+        now=timezone.now(),
+        event=raw_event(request, status, stack),
+    )
+
+
+@dataclass
+class RawEvent:
+    """What an event is made of, taken from the request as it is (cheap).
+
+    Scrubbing and formatting the traceback cost more than the rest of the
+    error path; they are done by ``build`` only for the events that sampling
+    keeps, possibly in the writer's thread.
+    """
+
+    request_id: str
+    status_code: int
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    form: dict[str, list[str]] | None
+    user: str
+    key_prefix: str
+    stack: CapturedException | None
+
+    def build(self) -> dict[str, Any]:
+        return {
+            "request_id": self.request_id,
+            "status_code": self.status_code,
+            "method": self.method,
+            "path": scrub_text(self.path)[:2048],
+            "query": urlencode(scrub(self.query), doseq=True),
+            "headers": scrub(self.headers),
+            "body": self._body(),
+            "user": self.user,
+            "key_prefix": self.key_prefix,
+            "traceback": scrub_text("".join(self.stack.format())) if self.stack else "",
+        }
+
+    def _body(self) -> str:
+        limit = errorkit_settings.INCIDENT_BODY_LIMIT
+        text = self.body[: limit * 4].decode("utf-8", "replace")
+        try:
+            text = json.dumps(scrub(json.loads(text)))
+        except ValueError:
+            if self.form is not None:
+                text = urlencode(scrub(self.form), doseq=True)
+        return scrub_text(text)[:limit]
+
+
+def raw_event(
+    request: HttpRequest, status: int, stack: CapturedException | None
+) -> RawEvent:
+    try:
+        body = request.body
+    except RawPostDataException:  # a stream no one kept: nothing to show
+        body = b""
+    form = (
+        dict(request.POST.lists())
+        if request.content_type == "application/x-www-form-urlencoded"
+        else None
+    )
+    user = getattr(request, "user", None)
+    return RawEvent(
+        request_id=(state_of(request).request_id or "")[:200],
+        status_code=status,
+        method=request.method or "",
+        path=request.path,
+        query=dict(request.GET.lists()),
+        headers=dict(request.headers),
+        body=body,
+        form=form,
+        user=str(user)[:255] if user is not None and user.is_authenticated else "",
+        key_prefix=getattr(getattr(request, "auth", None), "prefix", "")[:16],
+        stack=stack,
+    )

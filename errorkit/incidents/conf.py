@@ -1,0 +1,22 @@
+"""errorkit.incidents' keys of the ``ERRORKIT`` settings dict, with defaults."""
+
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # "sync" writes in the request (findable at once); "background" queues it
+    # for a thread of the process, which writes in batches (for busy APIs).
+    "INCIDENT_RECORDING": "sync",
+    # Every 5xx is recorded, plus these 4xx status codes.
+    "INCIDENT_4XX_CODES": [],
+    # Callable (request, response, exception) -> str | None: a project's own
+    # grouping; None falls back to errorkit's fingerprint.
+    "INCIDENT_FINGERPRINT": None,
+    # Sampling: keep the first N events of an incident, then one per interval.
+    "INCIDENT_SAMPLE_FIRST": 20,
+    "INCIDENT_SAMPLE_INTERVAL": 60,
+    # Characters of the request body kept with an event.
+    "INCIDENT_BODY_LIMIT": 4096,
+    # More key names (substrings, any case) whose values are scrubbed.
+    "SCRUB_KEYS": [],
+}
+IMPORT_STRINGS: frozenset[str] = frozenset({"INCIDENT_FINGERPRINT"})

@@ -1,0 +1,103 @@
+"""Incidents: server errors grouped by fingerprint, their sampled events, and
+exact counts per hour."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Incident(models.Model):
+    """Server errors that share a fingerprint: one bug, however often it happens."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        RESOLVED = "resolved", _("resolved")
+        IGNORED = "ignored", _("ignored")
+
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=255, db_index=True)
+    error_code = models.CharField(_("error code"), max_length=64, db_index=True)
+    status_code = models.PositiveSmallIntegerField(_("status code"), db_index=True)
+    view = models.CharField(_("view"), max_length=255, blank=True)
+    first_seen = models.DateTimeField(_("first seen"))
+    last_seen = models.DateTimeField(_("last seen"), db_index=True)
+    count = models.BigIntegerField(_("count"), default=0)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.OPEN,
+        db_index=True,
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    regressed = models.BooleanField(_("regressed"), default=False)
+    regressed_at = models.DateTimeField(_("regressed at"), null=True, blank=True)
+    # When the last event was kept: sampling keeps at most one per interval.
+    last_sampled = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IncidentEvent(models.Model):
+    """One recorded occurrence, scrubbed of secrets before it is stored."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="events"
+    )
+    created = models.DateTimeField(_("time"), db_index=True)
+    request_id = models.CharField(_("request id"), max_length=200, db_index=True)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    method = models.CharField(_("method"), max_length=16)
+    path = models.CharField(_("path"), max_length=2048, db_index=True)
+    query = models.TextField(_("query"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict)
+    body = models.TextField(_("body"), blank=True)
+    user = models.CharField(_("user"), max_length=255, blank=True)
+    key_prefix = models.CharField(_("API key prefix"), max_length=16, blank=True)
+    traceback = models.TextField(_("traceback"), blank=True)
+
+    class Meta:
+        verbose_name = _("incident event")
+        verbose_name_plural = _("incident events")
+        ordering = ["-created"]
+        indexes = [
+            models.Index(fields=["incident", "-created"], name="errorkit_event_recent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.method} {self.path}"
+
+
+class IncidentHour(models.Model):
+    """Exact counts per hour and status class, for the admin's chart (events are
+    sampled, so they cannot be counted for it)."""
+
+    hour = models.DateTimeField()
+    status_class = models.PositiveSmallIntegerField()  # 4 or 5
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hour", "status_class"], name="errorkit_hour"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}:00 {self.status_class}xx: {self.count}"

@@ -1,0 +1,72 @@
+"""How incidents hook into a request: errorkit.incidents' signal receivers.
+
+Connected in the app's ``ready()``: ``got_request_exception`` keeps the bug,
+``api_request_started`` keeps a small body, ``error_response_finished`` records
+the answer once it is made, after the view's transaction (``ATOMIC_REQUESTS``)
+has ended, so an incident survives the request's rollback. Any failure to
+record is logged on ``errorkit.incidents``; the caller still gets its answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
+
+from ..conf import errorkit_settings
+from ..state import state_of
+from .capture import capture
+from .storage import record
+from .writer import writer
+
+logger = logging.getLogger("errorkit.incidents")
+
+
+def remember_exception(
+    sender: Any, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """got_request_exception receiver: keep the bug for the incident's traceback."""
+    exc = sys.exc_info()[1]
+    if request is not None and exc is not None:
+        state_of(request).exception = exc
+
+
+def keep_body(sender: Any, request: HttpRequest, **kwargs: Any) -> None:
+    """Read a small non-file body now, so that it can go with an incident.
+
+    DRF's parsers read the stream itself, after which Django cannot give the
+    body again; read first, it is cached and DRF parses the copy.
+    """
+    if request.content_type == "multipart/form-data":
+        return
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if length.isdigit() and 0 < int(length) <= max(
+        errorkit_settings.INCIDENT_BODY_LIMIT * 4, 65536
+    ):
+        request.body  # noqa: B018  (cached on the request)
+
+
+def should_record(status: int) -> bool:
+    return status >= 500 or status in errorkit_settings.INCIDENT_4XX_CODES
+
+
+def record_response(
+    sender: Any, request: HttpRequest, response: HttpResponseBase, **kwargs: Any
+) -> None:
+    """``error_response_finished`` receiver: record the answer if it is due."""
+    if not should_record(response.status_code):
+        return
+    try:
+        if errorkit_settings.INCIDENT_RECORDING == "background":
+            writer.submit(capture(request, response))
+        else:
+            record(request, response)
+    except Exception:
+        logger.exception(
+            "Could not record an incident for %s %s (request %s)",
+            request.method,
+            request.path,
+            state_of(request).request_id or "-",
+        )

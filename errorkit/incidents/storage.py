@@ -1,0 +1,217 @@
+"""Counting and storing occurrences: one upsert per incident, exact counts.
+
+Counting is one atomic statement (``INSERT ... ON CONFLICT ... RETURNING`` on
+PostgreSQL and SQLite; the ORM elsewhere), which also reopens a resolved
+incident (``regressed``) and claims the sample slot, so racing events lose no
+count and reopen it once. Events are sampled; counts stay exact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.http import HttpRequest, HttpResponseBase
+from django.utils import timezone
+
+from ..conf import errorkit_settings
+from .capture import Occurrence, capture
+from .models import Incident, IncidentEvent, IncidentHour
+
+Status = Incident.Status
+
+
+def record(request: HttpRequest, response: HttpResponseBase) -> int:
+    """Record one server error now; the incident's id."""
+    return write([capture(request, response)])[0]
+
+
+def write(occurrences: list[Occurrence]) -> list[int]:
+    """Write occurrences in one short transaction; their incidents' ids.
+
+    Occurrences of one fingerprint are counted by one statement. The commit
+    does not wait for the disk on PostgreSQL (``synchronous_commit = off``, for
+    this transaction only): a crash may lose the last moments of counts,
+    never corrupt them.
+    """
+    groups: dict[str, list[Occurrence]] = {}
+    for occurrence in occurrences:
+        groups.setdefault(occurrence.fingerprint, []).append(occurrence)
+    hours: dict[tuple[datetime, int], int] = {}
+    for occurrence in occurrences:
+        hour = occurrence.now.replace(minute=0, second=0, microsecond=0)
+        key = (hour, occurrence.status // 100)
+        hours[key] = hours.get(key, 0) + 1
+    ids: dict[str, int] = {}
+    with transaction.atomic():
+        _relax_durability()
+        for fingerprint, group in groups.items():
+            last = group[-1]
+            incident, sampled = count_event(last, amount=len(group))
+            ids[fingerprint] = incident
+            if sampled:
+                IncidentEvent.objects.create(
+                    incident_id=incident, created=last.now, **last.event.build()
+                )
+        for (hour, status_class), amount in hours.items():
+            count_hour(hour, status_class, amount)
+    return [ids[o.fingerprint] for o in occurrences]
+
+
+def _relax_durability() -> None:
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def count_event(occurrence: Occurrence, amount: int = 1) -> tuple[int, bool]:
+    """Count one event, creating the incident; (its id, whether to keep the event).
+
+    One statement counts, reopens a resolved incident (a regression) and claims
+    the sample slot: the first INCIDENT_SAMPLE_FIRST events, then one per
+    INCIDENT_SAMPLE_INTERVAL. Racing events each see the row after the one
+    before them, so no count is lost and only one reopens it.
+    """
+    o = occurrence
+    now = o.now
+    connection = transaction.get_connection()
+    if not _can_upsert(connection):
+        return count_event_orm(occurrence, amount)
+    ops, table = connection.ops, connection.ops.quote_name(Incident._meta.db_table)
+    stamp = ops.adapt_datetimefield_value(now)
+    due = ops.adapt_datetimefield_value(
+        now - timedelta(seconds=errorkit_settings.INCIDENT_SAMPLE_INTERVAL)
+    )
+    resolved = f"{table}.status = %s"
+    sql = (
+        f"INSERT INTO {table} (fingerprint, title, error_code, status_code, view, "
+        "first_seen, last_seen, count, status, regressed, last_sampled) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (fingerprint) DO UPDATE SET "
+        f"count = {table}.count + EXCLUDED.count, last_seen = EXCLUDED.last_seen, "
+        f"status = CASE WHEN {resolved} THEN %s ELSE {table}.status END, "
+        f"regressed = CASE WHEN {resolved} THEN %s ELSE {table}.regressed END, "
+        f"regressed_at = CASE WHEN {resolved} THEN EXCLUDED.last_seen "
+        f"ELSE {table}.regressed_at END, "
+        f"last_sampled = CASE WHEN {table}.count < %s OR {table}.last_sampled IS NULL "
+        f"OR {table}.last_sampled <= %s THEN EXCLUDED.last_seen "
+        f"ELSE {table}.last_sampled END "
+        "RETURNING id, last_sampled"
+    )
+    params = [
+        o.fingerprint,
+        o.title,
+        o.code,
+        o.status,
+        o.view[:255],
+        stamp,
+        stamp,
+        amount,
+        Status.OPEN,
+        False,
+        stamp,
+        Status.RESOLVED,
+        Status.OPEN,
+        Status.RESOLVED,
+        True,
+        Status.RESOLVED,
+        errorkit_settings.INCIDENT_SAMPLE_FIRST,
+        due,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk, last_sampled = cursor.fetchone()
+    return pk, _same_instant(last_sampled, now, stamp)
+
+
+def _same_instant(value: Any, now: datetime, stamp: Any) -> bool:
+    """Whether the stored ``last_sampled`` is this event's ``now``.
+
+    Drivers give it back as they store it: aware (PostgreSQL), naive UTC
+    (SQLite's datetime converter) or as the string that was sent.
+    """
+    if isinstance(value, datetime) and value.tzinfo is None and timezone.is_aware(now):
+        return value == timezone.make_naive(now, dt_timezone.utc)
+    return value in (now, stamp)
+
+
+def _can_upsert(connection: Any) -> bool:
+    # INSERT ... ON CONFLICT ... RETURNING: PostgreSQL, and SQLite 3.35 or later.
+    if connection.vendor == "postgresql":
+        return True
+    if connection.vendor == "sqlite":
+        return sqlite3.sqlite_version_info >= (3, 35)
+    return False
+
+
+def count_event_orm(occurrence: Occurrence, amount: int = 1) -> tuple[int, bool]:
+    """count_event for databases without INSERT ... ON CONFLICT ... RETURNING."""
+    o, now = occurrence, occurrence.now
+    reopen = Q(status=Status.RESOLVED)
+    due = now - timedelta(seconds=errorkit_settings.INCIDENT_SAMPLE_INTERVAL)
+    sample = (
+        Q(count__lt=errorkit_settings.INCIDENT_SAMPLE_FIRST)
+        | Q(last_sampled__isnull=True)
+        | Q(last_sampled__lte=due)
+    )
+    updated = Incident.objects.filter(fingerprint=o.fingerprint).update(
+        count=F("count") + amount,
+        last_seen=now,
+        status=Case(When(reopen, then=Value(Status.OPEN)), default=F("status")),
+        regressed=Case(When(reopen, then=Value(True)), default=F("regressed")),
+        regressed_at=Case(When(reopen, then=Value(now)), default=F("regressed_at")),
+        last_sampled=Case(When(sample, then=Value(now)), default=F("last_sampled")),
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                incident = Incident.objects.create(
+                    fingerprint=o.fingerprint,
+                    title=o.title,
+                    error_code=o.code,
+                    status_code=o.status,
+                    view=o.view[:255],
+                    first_seen=now,
+                    last_seen=now,
+                    count=amount,
+                    last_sampled=now,
+                )
+            return incident.pk, True
+        except IntegrityError:  # a racing event created it first
+            return count_event_orm(occurrence, amount)
+    pk, last_sampled = (
+        Incident.objects.filter(fingerprint=o.fingerprint)
+        .values_list("pk", "last_sampled")
+        .get()
+    )
+    return pk, last_sampled == now
+
+
+def count_hour(now: datetime, status_class: int, amount: int = 1) -> None:
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    connection = transaction.get_connection()
+    if _can_upsert(connection):
+        table = connection.ops.quote_name(IncidentHour._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (hour, status_class, count) VALUES (%s, %s, %s) "
+                "ON CONFLICT (hour, status_class) DO UPDATE SET "
+                f"count = {table}.count + EXCLUDED.count",
+                [connection.ops.adapt_datetimefield_value(hour), status_class, amount],
+            )
+        return
+    rows = IncidentHour.objects.filter(hour=hour, status_class=status_class)
+    if rows.update(count=F("count") + amount):
+        return
+    try:
+        with transaction.atomic():
+            IncidentHour.objects.create(
+                hour=hour, status_class=status_class, count=amount
+            )
+    except IntegrityError:
+        rows.update(count=F("count") + amount)

@@ -1,0 +1,15 @@
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from .. import apps as core
+
+
+class KeysConfig(core.OptionalAppConfig):
+    name = "errorkit.keys"
+    label = "errorkit_keys"
+    verbose_name = _("errorkit: API keys")
+
+    def connect(self) -> None:
+        if apps.is_installed("drf_spectacular"):
+            # drf-spectacular finds authentication extensions by their import.
+            from . import openapi  # noqa: F401

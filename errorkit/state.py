@@ -1,0 +1,45 @@
+"""``request.errorkit``: what errorkit knows about the request being served.
+
+One typed object per request, made on first use, instead of attributes
+scattered over the request: the middleware decides ``is_api`` and
+``request_id``, the handler records the ``error`` it answered, Django's
+``got_request_exception`` leaves the ``exception`` (for incidents), and the
+billing app its ``charge``. A DRF ``Request`` shares its Django request's state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .formatting import Error
+
+ATTRIBUTE = "errorkit"
+
+
+@dataclass(slots=True, eq=False)
+class RequestState:
+    # Whether the request gets JSON errors; None when ErrorkitMiddleware is
+    # not serving it (``routing.is_api_request`` then decides each time).
+    is_api: bool | None = None
+    # The id echoed in X-Request-ID and the body's requestId.
+    request_id: str | None = None
+    # The error errorkit answered with, as it was rendered.
+    error: Error | None = None
+    # The unhandled exception Django reported (got_request_exception).
+    exception: BaseException | None = None
+    # The billing app's hold for this request (errorkit.billing), if any.
+    charge: Any = None
+
+
+def state_of(request: Any) -> RequestState:
+    """The request's state, created on first use (Django's or DRF's request)."""
+    # DRF's Request forwards reads to its Django request, but not writes.
+    http_request = getattr(request, "_request", request)
+    try:
+        return http_request.errorkit  # type: ignore[no-any-return]
+    except AttributeError:
+        state = RequestState()
+        setattr(http_request, ATTRIBUTE, state)
+        return state

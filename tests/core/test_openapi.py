@@ -1,0 +1,205 @@
+"""errorkit.openapi: each operation documents the errors it can answer."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
+from django.urls import path
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.authentication import BasicAuthentication
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAdminUser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.viewsets import ViewSet
+
+import errorkit
+from errorkit.declarations import HeaderParameter, declare
+from tests.views import LimitedViewSet, ThrottledView
+
+
+def statuses(operation: dict) -> set[str]:
+    return set(operation["responses"])
+
+
+def example_codes(response: dict) -> set[str]:
+    return set(response["content"]["application/json"]["examples"])
+
+
+# What a view is made of decides its errors.
+
+
+class Item(serializers.Serializer):
+    name = serializers.CharField()
+
+
+class OpenItemView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=Item)
+    def get(self, request):
+        return Response({"name": "x"})
+
+    @extend_schema(request=Item, responses={201: Item})
+    def post(self, request):
+        return Response({"name": "x"}, status=201)
+
+
+class StaffItemView(APIView):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(responses=Item)
+    def get(self, request, item_id):
+        return Response({"name": "x"})
+
+
+class OwnNotFoundView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={200: Item, 404: OpenApiResponse(description="Our own 404.")}
+    )
+    def get(self, request, item_id):
+        return Response({"name": "x"})
+
+
+def other_handler(exc, context):
+    return None
+
+
+class OtherHandlerView(OpenItemView):
+    def get_exception_handler(self):
+        return other_handler
+
+
+class GatewayError(errorkit.BadGateway):
+    default_code = "upstream_failed"
+
+
+class ItemViewSet(ViewSet):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=Item)
+    @errorkit.raises(GatewayError)
+    def retrieve(self, request, pk=None):
+        return Response({"name": "x"})
+
+
+def schema_of(*patterns) -> dict:
+    return SchemaGenerator(patterns=list(patterns)).get_schema(
+        request=None, public=True
+    )
+
+
+def test_an_open_read_can_only_fail_on_our_side():
+    paths = schema_of(path("items", OpenItemView.as_view()))["paths"]
+    assert statuses(paths["/items"]["get"]) == {"200", "500"}
+    # A body can be invalid, too large or of the wrong type.
+    assert statuses(paths["/items"]["post"]) == {"201", "400", "413", "415", "500"}
+
+
+def test_authentication_permissions_and_path_parameters_add_401_403_404():
+    paths = schema_of(path("staff/<int:item_id>", StaffItemView.as_view()))["paths"]
+    assert statuses(paths["/staff/{item_id}"]["get"]) == {
+        "200",
+        "401",
+        "403",
+        "404",
+        "500",
+    }
+
+
+def test_a_status_the_view_documents_itself_is_kept():
+    paths = schema_of(path("own/<int:item_id>", OwnNotFoundView.as_view()))["paths"]
+    responses = paths["/own/{item_id}"]["get"]["responses"]
+    assert responses["404"]["description"] == "Our own 404."
+    assert "content" not in responses["404"]
+
+
+def test_views_answered_by_another_handler_are_left_alone():
+    paths = schema_of(path("other", OtherHandlerView.as_view()))["paths"]
+    assert statuses(paths["/other"]["get"]) == {"200"}
+
+
+def test_viewset_actions_document_what_they_declare():
+    view = ItemViewSet.as_view({"get": "retrieve"})
+    paths = schema_of(path("things/<int:pk>", view))["paths"]
+    responses = paths["/things/{id}"]["get"]["responses"]
+    assert statuses(paths["/things/{id}"]["get"]) == {"200", "404", "500", "502"}
+    assert example_codes(responses["502"]) == {"upstream_failed"}
+
+
+def test_rate_limits_add_429_and_503_when_they_fail_closed():
+    patterns = (
+        path("limited", LimitedViewSet.as_view({"get": "list"})),
+        path("throttled", ThrottledView.as_view()),
+    )
+    paths = schema_of(*patterns)["paths"]
+    assert {"429", "500"} <= statuses(paths["/limited"]["get"])
+    assert "429" in statuses(paths["/throttled"]["get"])
+    assert "503" not in statuses(paths["/limited"]["get"])
+    with override_settings(ERRORKIT={"RATELIMIT_ON_CACHE_FAILURE": "closed"}):
+        paths = schema_of(*patterns)["paths"]
+    assert "503" in statuses(paths["/limited"]["get"])
+    assert "503" in statuses(paths["/throttled"]["get"])
+
+
+@pytest.mark.parametrize("bad", [ValueError, "not_found", errorkit.NotFound()])
+def test_raises_takes_errorkit_error_classes_only(bad):
+    with pytest.raises(ImproperlyConfigured, match="APIError subclasses"):
+        errorkit.raises(bad)
+
+
+class WritesNeedStaff(IsAdminUser):
+    """A permission that says when it can refuse: only on unsafe methods."""
+
+    def may_refuse(self, method: str) -> bool:
+        return method not in SAFE_METHODS
+
+
+class ReadMostlyView(OpenItemView):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [WritesNeedStaff]
+
+
+def test_a_permission_that_says_when_it_refuses_adds_403_only_there():
+    paths = schema_of(path("read-mostly", ReadMostlyView.as_view()))["paths"]
+    assert "403" not in statuses(paths["/read-mostly"]["get"])
+    assert "403" in statuses(paths["/read-mostly"]["post"])
+
+
+TRACE = HeaderParameter("X-Trace-Budget", "How long the caller will wait.")
+
+
+def traced(view):
+    """A project's own decorator, declaring the header it reads."""
+
+    def wrapper(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    declare(wrapper, view, headers=(TRACE,))
+    return wrapper
+
+
+class TracedView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=Item)
+    @traced
+    @errorkit.raises(GatewayError)
+    def get(self, request):
+        return Response({"name": "x"})
+
+
+def test_declared_headers_and_errors_reach_the_operation():
+    operation = schema_of(path("traced", TracedView.as_view()))["paths"]["/traced"]
+    parameters = {p["name"]: p for p in operation["get"]["parameters"]}
+    assert parameters["X-Trace-Budget"]["in"] == "header"
+    assert example_codes(operation["get"]["responses"]["502"]) == {"upstream_failed"}

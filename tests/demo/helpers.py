@@ -1,0 +1,24 @@
+"""The requests the demo's tests make of it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from tests.helpers import assert_error, post_json
+
+__all__ = ["assert_error", "balance_of", "post_job"]
+
+ECHO_JOB = {"model": "demo-echo", "input": 1}
+
+
+def post_job(client: Any, body: Any = None, *, key: str | None = None, **extra: Any):
+    """POST /v1/jobs (an echo job by default)."""
+    body = ECHO_JOB if body is None else body
+    return post_json(client, "/v1/jobs", body, key, **extra)
+
+
+def balance_of(user: Any) -> Decimal:
+    from errorkit.billing.models import CreditAccount
+
+    return CreditAccount.objects.get(owner=user).balance

@@ -1,0 +1,167 @@
+"""errorkit.idempotent on POST /v1/tasks: replay, 422, 409, release after 5xx/429."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from errorkit.billing.models import LedgerEntry
+from errorkit.idempotency.matching import fingerprint_of
+from errorkit.idempotency.models import IdempotencyRecord
+from tests.helpers import ECHO_TASK, assert_error, balance_of, post_task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_repeat_replays_the_first_answer_byte_for_byte(api, api_user):
+    first = post_task(api, key="order-1")
+    second = post_task(api, key="order-1")
+    assert first.status_code == second.status_code == 201
+    assert second.content == first.content
+    assert second["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert second["Content-Type"] == first["Content-Type"]
+    # The replay is the first answer, request id included.
+    assert second["X-Request-ID"] == first["X-Request-ID"]
+    assert balance_of(api_user) == Decimal("9.75")
+    assert LedgerEntry.objects.filter(kind="charge").count() == 1
+
+
+def test_the_same_body_in_another_key_order_is_the_same_request(api, api_user):
+    post_task(api, '{"kind": "echo", "payload": {"a": 1, "b": 2}}', key="k")
+    again = post_task(api, '{"payload": {"b": 2, "a": 1}, "kind": "echo"}', key="k")
+    assert again["Idempotent-Replayed"] == "true"
+
+
+def test_the_same_key_for_a_different_request_is_422(api, api_user):
+    post_task(api, key="order-2")
+    response = post_task(api, {"kind": "echo", "payload": {"n": 2}}, key="order-2")
+    assert_error(response, 422, "idempotency_key_reused")
+    assert balance_of(api_user) == Decimal("9.75")
+
+
+def claimed_elsewhere(user, key: str, claimed_at) -> None:
+    """A claim on ``key`` for post_task's default request, by another request."""
+    request = RequestFactory().post(
+        "/v1/tasks", ECHO_TASK, content_type="application/json"
+    )
+    IdempotencyRecord.objects.create(
+        scope=f"user:{user.pk}",
+        key=key,
+        fingerprint=fingerprint_of(request),
+        claimed_at=claimed_at,
+        expires_at=claimed_at + timedelta(days=1),
+    )
+
+
+def test_a_repeat_while_the_first_runs_is_409_with_retry_after(api, api_user):
+    claimed_elsewhere(api_user, "busy", timezone.now())
+    response = post_task(api, key="busy")
+    assert_error(response, 409, "idempotency_conflict", retryAfter=1)
+    assert response["Retry-After"] == "1"
+    assert balance_of(api_user) == Decimal("10.00")
+
+
+def test_a_stale_claim_is_taken_over(api, api_user):
+    claimed_elsewhere(api_user, "crashed", timezone.now() - timedelta(minutes=5))
+    assert post_task(api, key="crashed").status_code == 201
+
+
+def test_an_expired_key_can_be_used_again(api, api_user):
+    post_task(api, key="old")
+    IdempotencyRecord.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = post_task(api, {"kind": "echo", "payload": "new"}, key="old")
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response
+
+
+@pytest.mark.parametrize(
+    "model,status", [("flaky", 502), ("crash", 500), ("busy", 503)]
+)
+def test_a_5xx_releases_the_key_and_the_retry_runs_again_for_free(
+    api, api_user, model, status
+):
+    body = {"kind": model, "payload": 1}
+    assert post_task(api, body, key="retry-me").status_code == status
+    assert not IdempotencyRecord.objects.exists()
+    retry = post_task(api, body, key="retry-me")
+    assert retry.status_code == status and "Idempotent-Replayed" not in retry
+    assert balance_of(api_user) == Decimal("10.00")
+    assert LedgerEntry.objects.filter(kind="charge").count() == 2
+    assert LedgerEntry.objects.filter(kind="refund").count() == 2
+
+
+def test_a_429_releases_the_key(api, api_user, settings):
+    settings.TEST_TASKS_RATE = "1/h"
+    assert post_task(api, key="first").status_code == 201
+    assert post_task(api, key="limited").status_code == 429
+    assert IdempotencyRecord.objects.filter(key="limited").count() == 0
+
+
+def test_final_4xx_answers_are_stored_and_replayed(api, api_user):
+    bad = post_task(api, {"kind": "nope", "payload": 1}, key="bad")
+    assert bad.status_code == 404
+    again = post_task(api, {"kind": "nope", "payload": 1}, key="bad")
+    assert again.content == bad.content and again["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["", "x" * 256, "caf\u00e9", "tab\tkey", "new\nline"],
+    ids=["empty", "256-chars", "non-ascii", "tab", "newline"],
+)
+def test_malformed_keys_are_400(api, api_user, key):
+    response = post_task(api, key=key)
+    body = assert_error(response, 400, "invalid_request")
+    assert "Idempotency-Key" in body["message"]
+    assert balance_of(api_user) == Decimal("10.00")
+
+
+def test_255_printable_characters_are_a_valid_key(api, api_user):
+    assert post_task(api, key="~" * 255).status_code == 201
+
+
+def test_keys_are_scoped_to_the_callers_account(api, api_user, django_user_model):
+    from django.test import Client
+
+    from errorkit.billing.funds import add_funds
+    from errorkit.keys.api_keys import create_key
+
+    other = django_user_model.objects.create(username="bob")
+    add_funds(other, "1")
+    bob = Client(HTTP_AUTHORIZATION=f"Bearer {create_key(other)[1]}")
+    assert post_task(api, key="shared").status_code == 201
+    response = post_task(bob, key="shared")
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response
+
+
+def test_get_requests_ignore_the_header(api, api_user):
+    response = api.get("/v1/account", HTTP_IDEMPOTENCY_KEY="\u00e9")
+    assert response.status_code == 200
+
+
+def test_another_accounts_job_is_not_found(api, api_user, django_user_model):
+    from django.test import Client
+
+    from errorkit.keys.api_keys import create_key
+
+    job_id = post_task(api, key="mine").json()["id"]
+    other = django_user_model.objects.create(username="mallory")
+    mallory = Client(HTTP_AUTHORIZATION=f"Bearer {create_key(other)[1]}")
+    assert_error(mallory.get(f"/v1/tasks/{job_id}"), 404, "task_not_found")
+
+
+def test_async_views_are_refused_when_decorated():
+    from django.core.exceptions import ImproperlyConfigured
+
+    import errorkit
+
+    async def view(request):
+        return None
+
+    for decorate in (errorkit.idempotent, errorkit.require_balance(cost="1")):
+        with pytest.raises(ImproperlyConfigured, match="synchronous views only"):
+            decorate(view)

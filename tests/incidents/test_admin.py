@@ -1,0 +1,138 @@
+"""The incident admin: read-only pages, permissions, search, actions, the chart."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from errorkit.incidents.chart import chart, series
+from errorkit.incidents.models import Incident, IncidentEvent, IncidentHour
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/admin/errorkit_incidents/incident/"
+
+
+@pytest.fixture
+def incident(client):
+    client.get("/v1/test/bug/first", HTTP_X_REQUEST_ID="ticket-42")
+    client.get("/v1/test/bug/other-bug", HTTP_X_REQUEST_ID="ticket-43")
+    return Incident.objects.get(title="KeyError in lookup_price")
+
+
+def staff_with(django_user_model, *codenames: str) -> Client:
+    user = django_user_model.objects.create_user("support", password="x", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_viewing_needs_the_view_permission(django_user_model, incident):
+    assert staff_with(django_user_model).get(LIST).status_code == 403
+
+
+def test_the_list_shows_the_incidents_and_a_chart(django_user_model, incident):
+    client = staff_with(django_user_model, "view_incident")
+    page = client.get(LIST)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "KeyError in lookup_price" in text and "ZeroDivisionError" in text
+    assert "<svg" in text and "Events per hour, last 24 hours" in text
+    assert "<script" not in text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    month = client.get(LIST, {"chart": "month"})
+    assert "Events per day, last 30 days" in month.content.decode()
+
+
+def test_the_request_id_a_caller_quotes_finds_its_incident(django_user_model, incident):
+    page = staff_with(django_user_model, "view_incident").get(LIST, {"q": "ticket-42"})
+    text = page.content.decode()
+    assert "KeyError in lookup_price" in text and "ZeroDivisionError" not in text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status__exact": "open"},
+        {"status_code__exact": "500"},
+        {"error_code__exact": "internal_error"},
+        {"last_seen__gte": "2000-01-01 00:00:00+00:00"},
+    ],
+)
+def test_filters(django_user_model, incident, query):
+    page = staff_with(django_user_model, "view_incident").get(LIST, query)
+    assert (
+        page.status_code == 200 and "KeyError in lookup_price" in page.content.decode()
+    )
+
+
+def test_the_incident_page_is_read_only_with_traceback_and_events(
+    django_user_model, incident
+):
+    page = staff_with(django_user_model, "view_incident", "change_incident").get(
+        f"{LIST}{incident.pk}/change/"
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Traceback" in text and "lookup_price" in text and "ticket-42" in text
+    assert 'name="_save"' not in text
+
+
+def test_nobody_adds_or_deletes_incidents_by_hand(admin_client, incident):
+    assert admin_client.get(f"{LIST}add/").status_code == 403
+    assert admin_client.post(f"{LIST}{incident.pk}/delete/").status_code == 403
+
+
+def test_resolve_ignore_reopen_actions(django_user_model, incident, admin_user):
+    client = staff_with(django_user_model, "view_incident", "change_incident")
+    for action, status in (
+        ("ignore", "ignored"),
+        ("reopen", "open"),
+        ("resolve", "resolved"),
+    ):
+        client.post(LIST, {"action": action, "_selected_action": [incident.pk]})
+        assert Incident.objects.get(pk=incident.pk).status == status
+    resolved = Incident.objects.get(pk=incident.pk)
+    assert (
+        resolved.resolved_by.username == "support" and resolved.resolved_at is not None
+    )
+
+
+def test_viewers_without_the_change_permission_get_no_actions(
+    django_user_model, incident
+):
+    client = staff_with(django_user_model, "view_incident")
+    client.post(LIST, {"action": "resolve", "_selected_action": [incident.pk]})
+    assert Incident.objects.get(pk=incident.pk).status == "open"
+
+
+def test_the_chart_counts_every_event_by_hour_and_class(client):
+    for _ in range(3):
+        client.get("/v1/test/bug/first")
+    data = series("day")
+    assert len(data) == 24 and data[-1][1] == {5: 3}
+    assert sum(sum(c.values()) for _, c in series("month")) == 3
+    assert "total 3" in chart("day")
+
+
+def test_prune_incidents_deletes_old_data_in_batches(client):
+    client.get("/v1/test/bug/first")
+    client.get("/v1/test/bug/other-bug")
+    old = timezone.now() - timedelta(days=40)
+    Incident.objects.filter(title__startswith="KeyError").update(last_seen=old)
+    IncidentEvent.objects.filter(incident__title__startswith="KeyError").update(
+        created=old
+    )
+    IncidentHour.objects.update(hour=old)
+    out = StringIO()
+    call_command("prune_incidents", "--days", "30", "--batch-size", "1", stdout=out)
+    assert "Deleted 1 events, 1 incidents and 1 hourly counts" in out.getvalue()
+    assert list(Incident.objects.values_list("title", flat=True)) == [
+        "ZeroDivisionError in BuggyView.get"
+    ]

@@ -1,0 +1,53 @@
+"""The background writer: the request only queues; counts stay exact after a flush."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from errorkit.incidents.models import Incident, IncidentEvent
+from errorkit.incidents.writer import writer
+from tests.helpers import assert_error
+
+# The writer's thread has a connection of its own: only committed data is shared.
+TABLE = "errorkit_incidents_incident"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BACKGROUND = {**settings.ERRORKIT, "INCIDENT_RECORDING": "background"}
+
+
+@override_settings(ERRORKIT=BACKGROUND)
+def test_events_are_written_after_the_answer_with_exact_counts(client):
+    for n in range(25):
+        client.get(f"/v1/test/bug/{'first' if n % 2 else 'second'}")
+    client.get("/v1/test/bug/other-bug", HTTP_X_REQUEST_ID="bg-1")
+    assert writer.flush(timeout=30)
+    counts = dict(Incident.objects.values_list("title", "count"))
+    assert counts == {
+        "KeyError in lookup_price": 25,
+        "ZeroDivisionError in BuggyView.get": 1,
+    }
+    assert IncidentEvent.objects.filter(request_id="bg-1").exists()
+
+
+@override_settings(ERRORKIT=BACKGROUND)
+def test_a_failing_write_is_logged_and_the_caller_is_not_affected(client, caplog):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {TABLE} RENAME TO {TABLE}_away")
+    try:
+        with caplog.at_level(logging.ERROR, logger="errorkit.incidents"):
+            assert_error(client.get("/v1/test/bug/first"), 500, "internal_error")
+            assert writer.flush(timeout=30)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {TABLE}_away RENAME TO {TABLE}")
+    assert any(r.name == "errorkit.incidents" for r in caplog.records)
+    client.get("/v1/test/bug/first")  # the writer goes on after a failure
+    assert writer.flush(timeout=30)
+    assert Incident.objects.get().count == 1

@@ -1,0 +1,116 @@
+"""Rate limits on real Redis: shared by processes, exact, and honest about waits."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+import uuid
+import zlib
+
+import pytest
+import requests
+from django.core.cache import caches
+from django.test import RequestFactory, override_settings
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from errorkit.limits.counting import Limit, count_request
+from tests.limits.worker import hammer
+from tests.services import REDIS_URL, requires_redis
+from tests.testapp.models import Task
+
+REDIS_CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "errorkit.limits.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+    },
+}
+
+
+def window_end(key: str, period: int, now: float) -> float:
+    """When django-ratelimit's current window for ``key`` reopens."""
+    ts = int(now)
+    end = ts - ts % period + zlib.crc32(key.encode()) % period
+    if end < ts:
+        end += period
+    return end + 1
+
+
+def key_with_time_left(period: int, at_least: float) -> tuple[str, float]:
+    # The window's phase depends on the key: pick one whose window has just
+    # begun, so that each phase of the test falls inside one window.
+    while True:
+        key = f"svc-{uuid.uuid4().hex}"
+        end = window_end(key, period, time.time())
+        if end - time.time() >= at_least:
+            return key, end
+
+
+@requires_redis
+def test_four_processes_share_one_exact_limit_per_window():
+    limit, period, attempts, workers = 37, 4, 40, 4
+    ctx = multiprocessing.get_context("spawn")
+    ready, together = ctx.Barrier(workers + 1), ctx.Barrier(workers)
+    plan, results = ctx.Queue(), ctx.Queue()
+    args = (REDIS_URL, f"{limit}/{period}s", attempts, ready, plan, together, results)
+    processes = [ctx.Process(target=hammer, args=args) for _ in range(workers)]
+    for process in processes:
+        process.start()
+    ready.wait(timeout=60)
+    key, end = key_with_time_left(period, at_least=2.5)
+    for _ in processes:
+        plan.put((key, end))
+    per_process = [results.get(timeout=30) for _ in processes]
+    for process in processes:
+        process.join(timeout=30)
+        assert process.exitcode == 0
+    first_window = sum(p[0] for p in per_process)
+    second_window = sum(p[1] for p in per_process)
+    assert (first_window, second_window) == (limit, limit), per_process
+
+
+@requires_redis
+@pytest.mark.django_db
+def test_a_client_that_sleeps_retry_after_is_admitted():
+    with override_settings(CACHES=REDIS_CACHES):
+        caches["ratelimit"].get("ping")  # fails here, not later, if Redis is gone
+        request = RequestFactory().get("/v1/x")
+        for _ in range(2):
+            key = uuid.uuid4().hex
+            limit = Limit(rate="2/2s", key=lambda group, r, key=key: key)
+            states = [count_request(request, limit, "sleep") for _ in range(3)]
+            assert states[-1].exceeded
+            time.sleep(states[-1].reset)
+            assert not count_request(request, limit, "sleep").exceeded
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_honouring_retry_after_gets_every_request_through(
+    live_server, settings
+):
+    settings.TEST_LIMITED_RATE = "3/2s"
+    retry = Retry(
+        total=20,
+        status_forcelist=[429],
+        allowed_methods=None,  # POST too: a 429 was not executed
+        respect_retry_after_header=True,
+        backoff_factor=0,
+    )
+    session = requests.Session()
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    started = time.monotonic()
+    codes = [
+        session.post(
+            f"{live_server.url}/v1/limited/configurable",
+            json={"n": n},
+            timeout=30,
+        ).status_code
+        for n in range(9)
+    ]
+    elapsed = time.monotonic() - started
+    assert codes == [201] * 9
+    assert Task.objects.count() == 9
+    # Nine requests at three per two-second window span three windows: the last
+    # three cannot start before two full windows after the first.
+    assert elapsed > 2.0

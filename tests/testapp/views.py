@@ -1,0 +1,106 @@
+"""The paid test API: keys, balances, rate limits and idempotency together.
+
+Imported only where errorkit.keys, errorkit.billing and errorkit.idempotency
+are installed (tests.settings, not tests.settings_core).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+import errorkit
+from errorkit.billing.models import CreditAccount
+
+from .models import Task
+from .prices import KINDS
+
+
+class TaskCrashed(RuntimeError):
+    """The crash kind's deliberate bug."""
+
+
+class KindNotFound(errorkit.NotFound):
+    default_code = "kind_not_found"
+    default_detail = _("No such kind of task.")
+
+
+class TaskNotFound(errorkit.NotFound):
+    default_code = "task_not_found"
+    default_detail = _("No such task for this API key's account.")
+
+
+class TaskRequestSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=32)
+    payload = serializers.JSONField(allow_null=True)
+
+
+def tasks_rate(group: str, request: Request) -> str:
+    return getattr(settings, "TEST_TASKS_RATE", "1000/m")
+
+
+def task_price(request: Request) -> Decimal | None:
+    data = request.data
+    kind = data.get("kind") if isinstance(data, dict) else None
+    return KINDS.get(kind) if isinstance(kind, str) else None
+
+
+def as_dict(task: Task) -> dict[str, object]:
+    return {
+        "id": task.id,
+        "kind": task.kind,
+        "result": task.result,
+        "cost": str(task.cost.quantize(Decimal("0.01"))),
+    }
+
+
+class TaskList(APIView):
+    @errorkit.idempotent
+    @errorkit.ratelimit(rate=tasks_rate, key="api_key", name="tasks")
+    @errorkit.require_balance(cost=task_price)
+    @errorkit.raises(KindNotFound, errorkit.BadGateway, errorkit.ServiceUnavailable)
+    def post(self, request: Request) -> Response:
+        serializer = TaskRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        kind = serializer.validated_data["kind"]
+        if kind not in KINDS:
+            raise KindNotFound()
+        payload = serializer.validated_data["payload"]
+        if kind == "crash":
+            raise TaskCrashed("crash: secret internal state 0xdeadbeef")
+        if kind == "flaky":
+            raise errorkit.BadGateway()
+        if kind == "busy":
+            raise errorkit.ServiceUnavailable(retry_after=30)
+        task = Task.objects.create(
+            owner=request.user,
+            kind=kind,
+            payload=payload,
+            result=payload,
+            cost=KINDS[kind],
+        )
+        return Response(as_dict(task), status=201)
+
+
+class TaskDetail(APIView):
+    @errorkit.raises(TaskNotFound)
+    def get(self, request: Request, task_id: str) -> Response:
+        task = Task.objects.filter(pk=task_id, owner=request.user).first()
+        if task is None:
+            raise TaskNotFound()
+        return Response(as_dict(task))
+
+
+class AccountView(APIView):
+    def get(self, request: Request) -> Response:
+        account = CreditAccount.objects.filter(owner=request.user).first()
+        balance = account.balance if account else Decimal("0")
+        return Response(
+            {"balance": str(balance.quantize(Decimal("0.01"))), "currency": "USD"}
+        )
