@@ -61,10 +61,6 @@ def declarations_of(view: Any) -> Declarations:
     return found if isinstance(found, Declarations) else NONE
 
 
-def declared_errors(view: Any) -> tuple[type[APIError], ...]:
-    return declarations_of(view).errors
-
-
 def declare(
     wrapper: Any,
     view: Any,

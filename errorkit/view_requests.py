@@ -21,11 +21,6 @@ def find_request(args: tuple[Any, ...], decorator: str) -> Any:
     )
 
 
-def http_request_of(request: Any) -> HttpRequest:
-    """Django's request, under DRF's ``Request`` when it is one."""
-    return request._request if isinstance(request, Request) else request
-
-
 def require_autocommit(decorator: str, using: str = "default") -> None:
     """Refuse to run inside a transaction the decorator cannot commit.
 
