@@ -158,6 +158,9 @@ else:
 
 ERRORKIT = {
     "API_PATH_PREFIXES": ["/v1/"],
+    # A job's hold voids itself this long after it was placed if its request
+    # never finishes (a killed process, a cut connection).
+    "BALANCE_HOLD_TIMEOUT": int(os.environ.get("DEMO_HOLD_TIMEOUT", "300")),
     # Server errors are recorded off the request path, in batches.
     "INCIDENT_RECORDING": "background",
 }

@@ -46,6 +46,7 @@ _LAZY = {
     "exception_handler": "errorkit.handlers",
     "ratelimit": "errorkit.limits.decorators",
     "require_balance": "errorkit.billing.decorators",
+    "Price": "errorkit.billing.decorators",
     "idempotent": "errorkit.idempotency.decorators",
 }
 
@@ -72,6 +73,7 @@ __all__ = [
     "NotAcceptable",
     "NotFound",
     "PayloadTooLarge",
+    "Price",
     "RateLimitExceeded",
     "RetryableError",
     "ServiceUnavailable",

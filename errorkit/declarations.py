@@ -50,6 +50,10 @@ class Declarations:
     # check instead of wrapping it again.
     limited_view: Callable[..., Any] | None = None
     limits: tuple[Any, ...] = ()
+    # A decorator inside runs the view to its outcome in a transaction of its
+    # own (errorkit.outcomes): outer decorators add their success steps to it
+    # rather than open another (require_balance must commit its hold first).
+    outcome: bool = False
 
 
 NONE = Declarations()
@@ -68,6 +72,7 @@ def declare(
     headers: tuple[HeaderParameter, ...] = (),
     limited_view: Callable[..., Any] | None = None,
     limits: tuple[Any, ...] = (),
+    outcome: bool = False,
 ) -> None:
     """Leave on ``wrapper`` the declarations of ``view`` plus these."""
     inner = declarations_of(view)
@@ -80,6 +85,7 @@ def declare(
             headers=(*inner.headers, *headers),
             limited_view=limited_view,
             limits=limits,
+            outcome=outcome or inner.outcome,
         ),
     )
 

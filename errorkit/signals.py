@@ -18,3 +18,9 @@ api_request_started = Signal()
 # the caller still gets its answer. Sent from a worker thread, never from the
 # event loop, for async requests.
 error_response_finished = Signal()
+
+# A request was taken over by a retry with its idempotency key (``request_id``:
+# the request that lost its claim, presumed dead). The billing app voids that
+# request's holds here, before the retry places its own: a rerun is charged at
+# most once in all.
+request_superseded = Signal()

@@ -34,5 +34,10 @@ class ModelListSerializer(serializers.Serializer):
 
 
 class BalanceSerializer(serializers.Serializer):
-    balance = serializers.DecimalField(max_digits=12, decimal_places=2)
+    balance = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="What the account can spend now."
+    )
+    held = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Held by jobs still running."
+    )
     currency = serializers.CharField()

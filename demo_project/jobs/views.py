@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import errorkit
-from errorkit.billing.models import CreditAccount
+from errorkit.billing.funds import funds_of
 
 from .catalog import MODELS, DemoModel
 from .models import Job
@@ -78,11 +78,13 @@ def jobs_rate(group: str, request: Request) -> str:
     return settings.DEMO_JOBS_RATE
 
 
-def job_price(request: Request) -> Decimal | None:
-    # None for a body the view will reject (400, 404): nothing to charge.
-    data = request.data
-    model = MODELS.get(data.get("model")) if isinstance(data, dict) else None
-    return None if model is None else model.price
+def job_price(request: Request) -> errorkit.Price:
+    """The job as it will run, validated (400, 404 before any money moves),
+    priced by the model it names: the view acts on exactly these values."""
+    serializer = JobRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    model = get_model(serializer.validated_data["model"])
+    return errorkit.Price(model.price, (model, serializer.validated_data["input"]))
 
 
 class JobList(APIView):
@@ -96,10 +98,7 @@ class JobList(APIView):
     @errorkit.require_balance(cost=job_price)
     @errorkit.raises(ModelNotFound, errorkit.BadGateway, errorkit.ServiceUnavailable)
     def post(self, request: Request) -> Response:
-        serializer = JobRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        model = get_model(serializer.validated_data["model"])
-        payload = serializer.validated_data["input"]
+        model, payload = request.errorkit.charge.priced
         output = run_model(model, payload)
         job = Job.objects.create(
             owner=request.user
@@ -123,12 +122,18 @@ class JobDetail(APIView):
         return Response(JobSerializer(job).data)
 
 
+def cents(amount: Decimal) -> str:
+    return str(amount.quantize(Decimal("0.01")))
+
+
 class BalanceView(APIView):
     @extend_schema(operation_id="get_balance", responses=BalanceSerializer)
     def get(self, request: Request) -> Response:
-        account = CreditAccount.objects.filter(owner=request.user).first()
-        balance = account.balance if account else Decimal("0")
-        currency = account.currency if account else "USD"
+        funds = funds_of(request.user)
         return Response(
-            {"balance": str(balance.quantize(Decimal("0.01"))), "currency": currency}
+            {
+                "balance": cents(funds.balance),
+                "held": cents(funds.held),
+                "currency": funds.currency,
+            }
         )

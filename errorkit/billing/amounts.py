@@ -1,21 +1,46 @@
-"""Amounts of money as given by people and programs, checked once."""
+"""Amounts of money as given by people and programs, checked once.
+
+Every entry point (commands, the admin, the Python API, a view's price) goes
+through ``to_amount``, so an amount the ledger cannot store exactly is refused
+with one sentence before anything is written.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+# The columns every amount is stored in: 10 digits before the point, 4 after.
+MONEY = {"max_digits": 14, "decimal_places": 4}
+PLACES = MONEY["decimal_places"]
+LARGEST = Decimal(10) ** (MONEY["max_digits"] - PLACES) - Decimal(1).scaleb(-PLACES)
 
-def to_amount(value: Any) -> Decimal:
-    """A positive Decimal from a Decimal, int or string, or ValueError saying why."""
+
+STEP = Decimal(1).scaleb(-PLACES)
+
+
+def _shown(value: Any) -> str:
+    text = str(value).strip()
+    return repr(text if len(text) <= 40 else text[:40] + "...")
+
+
+def to_amount(value: Any, *, allow_zero: bool = False) -> Decimal:
+    """A positive Decimal the ledger can store exactly, or ValueError saying why."""
+    if isinstance(value, (bool, float)):
+        # A float is already inexact (0.1 is not 0.1): ask for a string.
+        raise ValueError(
+            f"{value!r} is not an amount: write it as a string, like '9.99'."
+        )
     try:
         amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(
-            f"{value!r} is not an amount: write it like 10 or 9.99."
-        ) from None
-    if not amount.is_finite() or amount <= 0:
-        raise ValueError(f"{value!r} is not a positive amount.")
-    if amount.as_tuple().exponent < -4:
-        raise ValueError(f"{value!r} has more than 4 decimal places.")
-    return amount
+    except (InvalidOperation, ValueError):
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise ValueError(f"{_shown(value)} is not an amount: write it like 10 or 9.99.")
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise ValueError(f"{_shown(value)} is not a positive amount.")
+    if amount > LARGEST:
+        raise ValueError(f"{_shown(value)} is too large: the largest is {LARGEST}.")
+    if amount != amount.quantize(STEP):
+        raise ValueError(f"{_shown(value)} has more than {PLACES} decimal places.")
+    return amount.quantize(STEP)

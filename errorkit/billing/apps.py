@@ -7,3 +7,11 @@ class BillingConfig(core.OptionalAppConfig):
     name = "errorkit.billing"
     label = "errorkit_billing"
     verbose_name = _("errorkit: balances")
+
+    def connect(self) -> None:
+        from ..signals import request_superseded
+        from .receivers import void_superseded_holds
+
+        request_superseded.connect(
+            void_superseded_holds, dispatch_uid="errorkit.billing.superseded"
+        )

@@ -3,7 +3,12 @@
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
-    # The backend that reserves and releases money (a project's own billing).
+    # The backend that holds, posts and voids money (a project's own billing).
     "BALANCE_BACKEND": "errorkit.billing.backends.ModelBalanceBackend",
+    # Seconds after which the hold of a request that never finished (a killed
+    # process, a cut connection) stops counting, with nothing left to run.
+    # Longer than the slowest job: a job finishing later is charged only if
+    # the balance still covers it.
+    "BALANCE_HOLD_TIMEOUT": 300,
 }
 IMPORT_STRINGS: frozenset[str] = frozenset({"BALANCE_BACKEND"})

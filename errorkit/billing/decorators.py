@@ -1,52 +1,139 @@
-"""``errorkit.require_balance``: a view is charged only for a 2xx answer.
+"""``errorkit.require_balance``: a view is charged only for a stored success.
 
-The cost is reserved before the view runs, by one conditional UPDATE
-(``balance = balance - cost WHERE balance >= cost``), committed at once, so no
-row lock is held while the view runs and two racing requests can never spend
-the same money. If the view answers anything but 2xx, or raises, the cost is
-given back with a refund entry: a failed job costs nothing.
+Money moves in two phases. Before the view runs, a hold of its price is
+placed (committed at once, so racing requests see it; 402 when the spendable
+balance cannot cover it). The view then runs in one transaction with
+everything that records its success (its own rows, and with
+``errorkit.idempotent`` the stored answer): a 2xx posts the hold in that
+transaction, so "charged" and "a stored success exists" are one fact. Any
+other outcome voids the hold: a non-2xx, an exception, an answer that cannot
+be rendered. A hold whose request never finishes (the process killed, the
+database cut) stops counting ``BALANCE_HOLD_TIMEOUT`` seconds after it was
+placed, with nothing left to run.
+
+The price comes from the request as the view will act on it: ``cost`` is a
+fixed amount, or a callable that validates the request (raising its 400 or
+404 before any money moves) and returns the amount, or ``Price(amount,
+priced)`` to hand the validated values to the view
+(``request.errorkit.charge.priced``). A callable that returns None is a bug,
+not a free job: declare a free one by returning 0.
 """
 
 from __future__ import annotations
 
 import functools
-import uuid
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connections
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotAuthenticated
 
 from .. import exceptions as ek
 from ..conf import errorkit_settings
 from ..declarations import declare
 from ..installed import require_app
+from ..outcomes import is_success, run_to_outcome
 from ..state import state_of
 from ..view_requests import find_request, require_autocommit, require_sync_view
 
 if TYPE_CHECKING:
-    from .backends import BalanceBackend
+    from .backends import BalanceBackend, PlacedHold
 
 # The backend (a setting) keeps the money in errorkit.billing's tables.
 require_app("errorkit.billing", "errorkit.require_balance")
 
+from .amounts import to_amount  # noqa: E402  (after the check)
+from .backends import HoldNotActive  # noqa: E402
+
+SUPERSEDED = _(
+    "A retry with the same Idempotency-Key took this request over; its result "
+    "was not kept. Use the retry's answer."
+)
+
+logger = logging.getLogger("errorkit.billing")
+
+
+@dataclass(frozen=True)
+class Price:
+    """What a cost callable returns to hand the view what it priced."""
+
+    amount: Any
+    priced: Any = None
+
+
 Cost = Decimal | int | str | Callable[[Any], Any]
 
 
-def _cost_of(cost: Cost, request: Any) -> Decimal | None:
+@dataclass
+class Charge:
+    """``request.errorkit.charge``: the hold placed for this request.
+
+    ``priced`` is what the cost callable validated, for the view to act on.
+    A view that prices its usage after the work calls ``use(amount)``: only
+    that much is posted, the rest of the hold goes back.
+    """
+
+    hold: PlacedHold
+    priced: Any = None
+    amount: Decimal | None = field(default=None)
+
+    def use(self, amount: Any) -> None:
+        used = to_amount(amount, allow_zero=True)
+        if used > self.hold.amount:
+            raise ValueError(
+                f"Cannot charge {used}: the hold placed for this request is "
+                f"{self.hold.amount}. Price the hold for the most the work can use."
+            )
+        self.amount = used
+
+
+def price_of(cost: Cost, request: Any) -> Price:
     value = cost(request) if callable(cost) else cost
-    return None if value is None else Decimal(str(value))
+    price = value if isinstance(value, Price) else Price(value)
+    if price.amount is None:
+        raise ImproperlyConfigured(
+            "The cost of an errorkit.require_balance view returned None: a job "
+            "is never free by accident. Raise the view's error for a request "
+            "it cannot price, or return 0 for a free one."
+        )
+    try:
+        amount = to_amount(price.amount, allow_zero=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"require_balance cost: {exc}") from None
+    return Price(amount, price.priced)
+
+
+def void_safely(backend: BalanceBackend, hold: PlacedHold) -> None:
+    """Void the hold, on a fresh connection if the request's one broke; if the
+    database is gone, the hold lapses by itself at its expiry."""
+    for attempt in (1, 2):
+        try:
+            backend.void(hold)
+            return
+        except DatabaseError:
+            connections["default"].close()
+            if attempt == 2:
+                logger.warning(
+                    "Could not void hold %s (request %s); it lapses at %s",
+                    hold.reference,
+                    hold.request_id or "-",
+                    hold.expires_at.isoformat(),
+                    exc_info=True,
+                )
 
 
 def require_balance(cost: Cost) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Charge ``cost`` (a Decimal, or a callable of the request) for a 2xx answer.
+    """Hold ``cost`` before the view runs; post it with its stored success.
 
-    402 ``insufficient_balance`` when the caller's balance is short. A callable
-    may return None for "nothing to charge" (the view then reports what is
-    wrong with the request). The reservation is ``request.errorkit.charge``.
+    402 ``insufficient_balance`` when the caller's spendable balance is short.
     """
     if not callable(cost):
-        _cost_of(cost, None)  # a bad fixed cost fails at import time
+        price_of(cost, None)  # a bad fixed cost fails at import time
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         require_sync_view(view, "errorkit.require_balance")
@@ -54,28 +141,42 @@ def require_balance(cost: Cost) -> Callable[[Callable[..., Any]], Callable[..., 
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             request = find_request(args, "errorkit.require_balance")
-            amount = _cost_of(cost, request)
-            if amount is None or amount <= 0:
-                return view(*args, **kwargs)
+            price = price_of(cost, request)
+            if price.amount == 0:  # declared free
+                return run_to_outcome(view, request, args, kwargs)
             user = getattr(request, "user", None)
             if user is None or not user.is_authenticated:
                 raise NotAuthenticated()
             require_autocommit("errorkit.require_balance")
             backend: BalanceBackend = errorkit_settings.BALANCE_BACKEND()
-            reservation = backend.reserve(user, amount, f"charge_{uuid.uuid4().hex}")
-            if reservation is None:
+            state = state_of(request)
+            hold = backend.hold(
+                user,
+                price.amount,
+                timeout=errorkit_settings.BALANCE_HOLD_TIMEOUT,
+                request_id=state.request_id or "",
+            )
+            if hold is None:
                 raise ek.InsufficientBalance()
-            state_of(request).charge = reservation
+            charge = state.charge = Charge(hold, price.priced)
+
+            def post(response: Any) -> None:
+                try:
+                    backend.post(hold, charge.amount)
+                except HoldNotActive:
+                    # Voided by a retry that took this request's key over.
+                    raise ek.IdempotencyConflict(SUPERSEDED) from None
+
             try:
-                response = view(*args, **kwargs)
+                response = run_to_outcome(view, request, args, kwargs, first=post)
             except BaseException:
-                backend.release(reservation)
+                void_safely(backend, hold)
                 raise
-            if not 200 <= response.status_code < 300:
-                backend.release(reservation)
+            if not is_success(response.status_code):
+                void_safely(backend, hold)
             return response
 
-        declare(wrapper, view, ek.InsufficientBalance)
+        declare(wrapper, view, ek.InsufficientBalance, outcome=True)
         return wrapper
 
     return decorator

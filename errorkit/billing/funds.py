@@ -1,4 +1,4 @@
-"""Topping up an account."""
+"""Topping up an account: the one way money enters the ledger."""
 
 from __future__ import annotations
 
@@ -8,23 +8,50 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
-from .amounts import to_amount
+from ..conf import errorkit_settings
+from .amounts import LARGEST, to_amount
+from .backends import Funds, money, write_entry
 from .models import CreditAccount, LedgerEntry
 
 
-def add_funds(owner: Any, amount: Any, reference: str | None = None) -> CreditAccount:
-    """Top up ``owner``'s account (created if needed); returns it, refreshed."""
+def add_funds(
+    owner: Any,
+    amount: Any,
+    reference: str | None = None,
+    *,
+    note: str = "",
+    by: Any = None,
+) -> CreditAccount:
+    """Top up ``owner``'s account (created if needed); returns it, refreshed.
+
+    ``amount`` is checked by ``to_amount`` and so is the balance it makes: a
+    top-up that would not fit the ledger's columns is refused with a
+    ValueError and nothing is written. ``by`` is the staff member who did it.
+    """
     amount = to_amount(amount)
     with transaction.atomic():
         account, _ = CreditAccount.objects.get_or_create(owner=owner)
-        CreditAccount.objects.filter(pk=account.pk).update(
-            balance=F("balance") + amount
-        )
-        LedgerEntry.objects.create(
-            account=account,
-            kind=LedgerEntry.Kind.TOP_UP,
+        write_entry(
+            account.pk,
+            LedgerEntry.Kind.TOP_UP,
+            reference or f"top_up_{uuid.uuid4().hex}",
             amount=amount,
-            reference=reference or f"top_up_{uuid.uuid4().hex}",
+            note=note,
+            created_by=by,
         )
+        added = CreditAccount.objects.filter(
+            pk=account.pk, balance__lte=LARGEST - amount
+        ).update(balance=money(F("balance") + amount))
+        if not added:
+            raise ValueError(
+                f"Adding {amount} would take the balance of {owner} past the "
+                f"largest one the ledger holds, {LARGEST}."
+            )
     account.refresh_from_db()
     return account
+
+
+def funds_of(owner: Any) -> Funds:
+    """``owner``'s spendable balance and what is held, from the configured
+    backend: never fails, whatever the account holds (or if it has none)."""
+    return errorkit_settings.BALANCE_BACKEND().funds(owner)

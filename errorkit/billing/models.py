@@ -1,4 +1,11 @@
-"""Prepaid balances: credit accounts and their append-only ledger."""
+"""Prepaid balances: accounts, the holds placed on them, and their ledger.
+
+Money moves in two phases. A hold reserves an amount (``held``) until it is
+posted (charged, in the transaction that stores the work's success), voided,
+or it expires. ``balance`` is the settled balance; what an account can spend
+is ``balance - held``, less nothing for holds past their expiry, which stop
+counting the moment they expire, with no process needed to release them.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +15,31 @@ from typing import Any
 import django
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 4}
+from .amounts import MONEY
 
 # Django 5.1 renamed CheckConstraint's ``check`` to ``condition``.
 _CHECK_ARG = "condition" if django.VERSION >= (5, 1) else "check"
 
 
+def _check(condition: Q, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(**{_CHECK_ARG: condition}, name=name)
+
+
 class CreditAccount(models.Model):
-    """A prepaid balance. The database itself keeps it at or above zero."""
+    """A prepaid balance. The database itself keeps it consistent:
+    ``0 <= held <= balance``."""
 
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="credit_account",
     )
-    balance = models.DecimalField(_("balance"), default=Decimal("0"), **MONEY)
+    balance = models.DecimalField(_("settled balance"), default=Decimal("0"), **MONEY)
+    # The sum of the holds not yet posted, voided or marked expired.
+    held = models.DecimalField(_("held"), default=Decimal("0"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -33,34 +47,89 @@ class CreditAccount(models.Model):
         verbose_name = _("credit account")
         verbose_name_plural = _("credit accounts")
         constraints = [
-            models.CheckConstraint(
-                **{_CHECK_ARG: Q(balance__gte=0)}, name="errorkit_balance_not_negative"
-            )
+            _check(Q(balance__gte=0), "errorkit_balance_not_negative"),
+            _check(Q(held__gte=0), "errorkit_held_not_negative"),
+            _check(Q(balance__gte=F("held")), "errorkit_held_within_balance"),
         ]
 
     def __str__(self) -> str:
         return f"{self.owner}: {self.balance} {self.currency}"
 
 
+class Hold(models.Model):
+    """Money reserved for one piece of work, resolved at most once."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        POSTED = "posted", _("posted")
+        VOIDED = "voided", _("voided")
+        EXPIRED = "expired", _("expired")
+
+    account = models.ForeignKey(
+        CreditAccount, on_delete=models.PROTECT, related_name="holds"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    posted_amount = models.DecimalField(
+        _("posted amount"), null=True, blank=True, **MONEY
+    )
+    reference = models.CharField(_("reference"), max_length=100, unique=True)
+    request_id = models.CharField(_("request id"), max_length=200, blank=True)
+    created = models.DateTimeField(_("placed"))
+    expires_at = models.DateTimeField(_("expires"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(
+                fields=["account", "status", "expires_at"], name="errorkit_hold_live"
+            ),
+            models.Index(fields=["request_id"], name="errorkit_hold_request"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.amount} ({self.status})"
+
+
 class LedgerEntry(models.Model):
     """One movement of money, never changed after it is written.
 
-    ``amount`` is signed (a charge is negative), so the entries of an account
-    sum to its balance. A reference is unique per account and kind: the same
-    charge cannot be taken, nor refunded, twice.
+    ``amount`` is the change to the settled balance (a charge is negative) and
+    ``held`` the change to the held sum, so an account's entries sum to its
+    ``balance`` and ``held``. A reference is unique per account and kind: the
+    same hold cannot be placed, posted or voided twice.
     """
 
     class Kind(models.TextChoices):
         TOP_UP = "top_up", _("top-up")
-        CHARGE = "charge", _("charge")
+        HOLD = "hold", _("hold")
+        POST = "post", _("post")
+        VOID = "void", _("void")
+        EXPIRY = "expiry", _("expiry")
         REFUND = "refund", _("refund")
 
     account = models.ForeignKey(
         CreditAccount, on_delete=models.PROTECT, related_name="entries"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), default=Decimal("0"), **MONEY)
+    held = models.DecimalField(_("held change"), default=Decimal("0"), **MONEY)
     reference = models.CharField(_("reference"), max_length=100)
+    request_id = models.CharField(_("request id"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:

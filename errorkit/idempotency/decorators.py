@@ -27,18 +27,25 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.request import Request
 
 from .. import exceptions as ek
-from ..declarations import HeaderParameter, declare
+from ..declarations import HeaderParameter, declarations_of, declare
 from ..installed import require_app
+from ..outcomes import is_success, run_to_outcome, run_view
 from ..state import state_of
 from ..view_requests import find_request, require_autocommit, require_sync_view
 
 require_app("errorkit.idempotency", "errorkit.idempotent")
 
 from .matching import fingerprint_of, scope_of  # noqa: E402  (after the check)
-from .records import claim, is_final, release, replay, store  # noqa: E402
+from .records import (  # noqa: E402
+    claim,
+    finish,
+    is_final,
+    release,
+    replay,
+    store,
+)
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 _KEY = re.compile(r"[\x20-\x7e]{1,255}")
@@ -54,20 +61,35 @@ IDEMPOTENCY_KEY = HeaderParameter(
 )
 
 
-def _run(
-    view: Callable[..., Any], request: Any, args: Any, kwargs: Any
+def run_to_answer(
+    view: Callable[..., Any], request: Any, args: Any, kwargs: Any, record: Any
 ) -> HttpResponse:
-    """The view's finished answer: errors turned into responses, and rendered."""
-    if not isinstance(request, Request):
-        return view(*args, **kwargs)
-    drf_view = request.parser_context["view"]
+    """Run the view owning ``record``: a success is stored in its outcome's
+    transaction, another final answer after it, anything else frees the key."""
+    steps = state_of(request).success_steps
+
+    def keep(response: HttpResponse) -> None:
+        store(record, response)
+
     try:
-        response = view(*args, **kwargs)
-    except Exception as exc:
-        response = drf_view.handle_exception(exc)
-    response = drf_view.finalize_response(request, response, *args[2:], **kwargs)
-    if hasattr(response, "render"):
-        response.render()
+        if declarations_of(view).outcome:  # require_balance runs the outcome
+            steps.append(keep)
+            response = run_view(view, request, args, kwargs)
+        else:
+            response = run_to_outcome(view, request, args, kwargs, first=keep)
+    except BaseException:
+        release(record)
+        raise
+    finally:
+        pending = keep in steps
+        if pending:
+            steps.remove(keep)
+    if is_success(response.status_code) and not pending:
+        return response  # stored with the success
+    if is_final(response.status_code):
+        store(record, response)
+    else:
+        release(record)
     return response
 
 
@@ -92,17 +114,11 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             state_of(request).request_id or "",
         )
         if not owned:
-            return replay(record, request)
+            return replay(record)
         try:
-            response = _run(view, request, args, kwargs)
-        except BaseException:
-            release(record)
-            raise
-        if is_final(response.status_code):
-            store(record, response)
-        else:
-            release(record)
-        return response
+            return run_to_answer(view, request, args, kwargs, record)
+        finally:
+            finish(record)
 
     declare(
         wrapper,

@@ -1,26 +1,34 @@
 """Claiming a key, storing its answer, releasing it, replaying it.
 
 A claim is a committed insert, so racing requests with one key see each
-other; final answers (2xx, 4xx other than 409 and 429) are stored, anything
-else releases the key so that a retry runs again.
+other. A success is stored in the transaction that records it (see
+``errorkit.outcomes``); other final answers (4xx other than 409 and 429) are
+stored after; anything else releases the key, so that a retry runs again.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
-from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
 from .. import exceptions as ek
 from ..conf import errorkit_settings
-from ..state import state_of
+from ..signals import request_superseded
+from . import leases
 from .models import IdempotencyRecord
+
+logger = logging.getLogger("errorkit.idempotency")
 
 # Set on the answer by the middleware or the view again: not part of the replay.
 _NOT_STORED = {"x-request-id"}
+
+
+def conflict() -> ek.IdempotencyConflict:
+    return ek.IdempotencyConflict(retry_after=errorkit_settings.IDEMPOTENCY_RETRY_AFTER)
 
 
 def claim(
@@ -29,9 +37,27 @@ def claim(
     """The record for (scope, key), and whether this request now owns it.
 
     Raises 422 for a different request under the same key and 409 while the
-    owner still runs; a claim older than ``IDEMPOTENCY_STALE_AFTER`` is taken
-    over (its owner died), by a conditional UPDATE so that only one takes it.
+    owner still runs. The owner holds the key's lease (``leases``) while it
+    runs; an unfinished claim whose lease nobody holds (PostgreSQL), or that
+    is older than ``IDEMPOTENCY_STALE_AFTER`` (elsewhere), belongs to a
+    request that died: it is taken over, by a conditional UPDATE so that only
+    one retry takes it, after that request's money is settled.
     """
+    leased = leases.take(scope, key) if leases.supported() else None
+    try:
+        record, owned = _claim(scope, key, fingerprint, request_id, leased)
+    except BaseException:
+        if leased:
+            leases.drop(scope, key)
+        raise
+    if leased and not owned:
+        leases.drop(scope, key)
+    return record, owned
+
+
+def _claim(
+    scope: str, key: str, fingerprint: str, request_id: str, leased: bool | None
+) -> tuple[IdempotencyRecord, bool]:
     for _attempt in range(5):
         now = timezone.now()
         try:
@@ -58,18 +84,19 @@ def claim(
             raise ek.IdempotencyKeyReused()
         if record.completed:
             return record, False
+        if leased is False:
+            raise conflict()  # its owner holds the lease: it still runs
         stale = now - timedelta(seconds=errorkit_settings.IDEMPOTENCY_STALE_AFTER)
-        if record.claimed_at <= stale:
+        if leased or record.claimed_at <= stale:
             taken = IdempotencyRecord.objects.filter(
                 pk=record.pk, claimed_at=record.claimed_at, completed=False
             ).update(claimed_at=now, request_id=request_id)
             if taken:
-                record.claimed_at = now
+                request_superseded.send(IdempotencyRecord, request_id=record.request_id)
+                record.claimed_at, record.request_id = now, request_id
                 return record, True
-        raise ek.IdempotencyConflict(
-            retry_after=errorkit_settings.IDEMPOTENCY_RETRY_AFTER
-        )
-    raise ek.IdempotencyConflict(retry_after=errorkit_settings.IDEMPOTENCY_RETRY_AFTER)
+        raise conflict()
+    raise conflict()
 
 
 def is_final(status: int) -> bool:
@@ -77,27 +104,54 @@ def is_final(status: int) -> bool:
 
 
 def store(record: IdempotencyRecord, response: HttpResponse) -> None:
+    """Keep the final answer; 409 when a retry took the claim over meanwhile
+    (in a success's transaction, that undoes the success)."""
     headers = {k: v for k, v in response.items() if k.lower() not in _NOT_STORED}
-    IdempotencyRecord.objects.filter(pk=record.pk, claimed_at=record.claimed_at).update(
+    stored = IdempotencyRecord.objects.filter(
+        pk=record.pk, claimed_at=record.claimed_at, completed=False
+    ).update(
         completed=True,
         status_code=response.status_code,
         headers=headers,
         body=response.content,
     )
+    if not stored:
+        raise conflict()
 
 
 def release(record: IdempotencyRecord) -> None:
-    IdempotencyRecord.objects.filter(
-        pk=record.pk, claimed_at=record.claimed_at, completed=False
-    ).delete()
+    """Free the key for a retry, on a fresh connection if the request's one
+    broke; with the database gone, the lease lapses with the connection."""
+    for attempt in (1, 2):
+        try:
+            IdempotencyRecord.objects.filter(
+                pk=record.pk, claimed_at=record.claimed_at, completed=False
+            ).delete()
+            return
+        except DatabaseError:
+            connections["default"].close()
+            if attempt == 2:
+                logger.warning(
+                    "Could not release idempotency key %r (request %s)",
+                    record.key,
+                    record.request_id or "-",
+                    exc_info=True,
+                )
 
 
-def replay(record: IdempotencyRecord, request: Any) -> HttpResponse:
+def finish(record: IdempotencyRecord) -> None:
+    """The request is done with its claim: let go of its lease."""
+    if leases.supported():
+        leases.drop(record.scope, record.key)
+
+
+def replay(record: IdempotencyRecord) -> HttpResponse:
     response = HttpResponse(bytes(record.body), status=record.status_code)
     for name, value in record.headers.items():
         response[name] = value
     response["Idempotent-Replayed"] = "true"
-    # The replay is the first answer: its request id is the first request's.
+    # The replay has its own X-Request-ID, as every response; this names the
+    # request that ran.
     if record.request_id:
-        state_of(request).request_id = record.request_id
+        response["Original-Request-ID"] = record.request_id
     return response

@@ -1,70 +1,121 @@
-"""errorkit.balance: 402, exact charges, refunds on failure, a ledger that adds up."""
+"""errorkit.require_balance: a hold before the work, posted with its stored
+success, voided on every other outcome; 402; a ledger that adds up."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
+from django.test import RequestFactory
 
-from errorkit.billing.amounts import to_amount
-from errorkit.billing.funds import add_funds
-from errorkit.billing.models import CreditAccount, LedgerEntry
+import errorkit
+from errorkit.billing.models import CreditAccount, Hold, LedgerEntry
 from tests.helpers import assert_error, balance_of, post_task
+from tests.testapp.models import Task
 
 pytestmark = pytest.mark.django_db
 
 
-def ledger_total(user) -> Decimal:
-    return LedgerEntry.objects.filter(account__owner=user).aggregate(s=Sum("amount"))[
-        "s"
-    ]
+def kinds(user) -> list[str]:
+    entries = LedgerEntry.objects.filter(account__owner=user).order_by("id")
+    return list(entries.values_list("kind", flat=True))
 
 
-def test_a_successful_job_is_charged_its_price_once(api, api_user):
-    assert post_task(api).status_code == 201
-    assert balance_of(api_user) == Decimal("9.75")
-    charges = LedgerEntry.objects.filter(kind="charge")
-    assert [(c.amount, c.account.owner) for c in charges] == [
-        (Decimal("-0.25"), api_user)
-    ]
-    assert ledger_total(api_user) == balance_of(api_user)
+def assert_ledger_adds_up(user) -> None:
+    """The entries sum to the settled balance and to what is held."""
+    account = CreditAccount.objects.get(owner=user)
+    entries = LedgerEntry.objects.filter(account=account)
+    # Added in Python: SQLite's SUM of decimals is a float.
+    assert sum(entries.values_list("amount", flat=True)) == account.balance
+    assert sum(entries.values_list("held", flat=True)) == account.held
 
 
-@pytest.mark.parametrize(
-    "model,status", [("crash", 500), ("flaky", 502), ("busy", 503)]
-)
-def test_a_failed_job_costs_nothing(api, api_user, model, status):
-    assert post_task(api, {"kind": model, "payload": 1}).status_code == status
-    assert balance_of(api_user) == Decimal("10.00")
-    kinds = sorted(LedgerEntry.objects.values_list("kind", flat=True))
-    assert kinds == ["charge", "refund", "top_up"]
-    assert ledger_total(api_user) == Decimal("10.00")
-
-
-def test_bad_requests_are_not_charged(api, api_user):
-    assert (
-        api.post(
-            "/v1/tasks", {"kind": "nope", "payload": 1}, content_type="application/json"
-        ).status_code
-        == 404
-    )
-    assert api.post("/v1/tasks", {}, content_type="application/json").status_code == 400
-    assert balance_of(api_user) == Decimal("10.00")
-    assert LedgerEntry.objects.filter(kind="charge").count() == 0
-
-
-def test_a_short_balance_is_402_with_the_documented_message(api, api_user):
-    CreditAccount.objects.filter(owner=api_user).update(balance=Decimal("0.005"))
+def test_a_success_holds_then_posts_its_price_once(api, api_user):
     response = post_task(api)
+    assert response.status_code == 201
+    assert balance_of(api_user) == Decimal("9.75")
+    assert kinds(api_user) == ["top_up", "hold", "post"]
+    post = LedgerEntry.objects.get(kind="post")
+    assert (post.amount, post.held) == (Decimal("-0.25"), Decimal("-0.25"))
+    # Every entry names the request that moved the money.
+    assert post.request_id == response["X-Request-ID"]
+    assert Hold.objects.get().status == "posted"
+    assert_ledger_adds_up(api_user)
+
+
+@pytest.mark.parametrize("kind,status", [("crash", 500), ("flaky", 502), ("busy", 503)])
+def test_a_failed_job_is_voided_and_costs_nothing(api, api_user, kind, status):
+    assert post_task(api, {"kind": kind, "payload": 1}).status_code == status
+    assert balance_of(api_user) == Decimal("10.00")
+    assert kinds(api_user) == ["top_up", "hold", "void"]
+    assert CreditAccount.objects.get(owner=api_user).held == 0
+    assert_ledger_adds_up(api_user)
+
+
+@pytest.mark.parametrize("status", [400, 409, 503])
+def test_a_non_2xx_after_the_view_wrote_keeps_neither_the_rows_nor_the_money(
+    api, api_user, status
+):
+    body = {"kind": "echo", "payload": {"fail_after_write": status}}
+    assert post_task(api, body).status_code == status
+    assert not Task.objects.exists()
+    assert balance_of(api_user) == Decimal("10.00")
+    assert kinds(api_user) == ["top_up", "hold", "void"]
+
+
+def test_an_answer_that_cannot_be_rendered_is_not_charged(api, api_user):
+    # Valid JSON with a lone surrogate: the echo's answer cannot be encoded.
+    response = post_task(api, '{"kind": "echo", "payload": "\\ud800"}')
+    assert_error(response, 500, "internal_error")
+    assert not Task.objects.exists()
+    assert balance_of(api_user) == Decimal("10.00")
+    assert kinds(api_user) == ["top_up", "hold", "void"]
+
+
+def test_usage_priced_after_the_work_posts_less_and_gives_the_rest_back(api, api_user):
+    assert (
+        post_task(api, {"kind": "echo", "payload": {"use": "0.1"}}).status_code == 201
+    )
+    post = LedgerEntry.objects.get(kind="post")
+    assert (post.amount, post.held) == (Decimal("-0.10"), Decimal("-0.25"))
+    assert balance_of(api_user) == Decimal("9.90")
+    assert api.get("/v1/account").json()["held"] == "0.00"
+    assert_ledger_adds_up(api_user)
+
+
+def test_using_more_than_the_hold_is_a_bug_and_charges_nothing(api, api_user):
+    response = post_task(api, {"kind": "echo", "payload": {"use": "0.26"}})
+    assert_error(response, 500, "internal_error")
+    assert balance_of(api_user) == Decimal("10.00")
+    assert not Task.objects.exists()
+
+
+def test_bad_requests_are_refused_before_any_money_moves(api, api_user):
+    assert_error(post_task(api, {"kind": "nope", "payload": 1}), 404, "kind_not_found")
+    for body in ({}, {"kind": ["echo"], "payload": 1}, {"kind": {}, "payload": 1}):
+        response = post_task(api, body)
+        assert response.status_code == 400
+        assert set(response.json()["fields"]) <= {"kind", "payload"}
+    assert kinds(api_user) == ["top_up"]
+
+
+def test_the_price_is_that_of_the_validated_request(api, api_user):
+    # The serializer trims the kind: it runs as echo, and is charged as echo.
+    assert post_task(api, {"kind": " echo\n", "payload": 1}).status_code == 201
+    assert balance_of(api_user) == Decimal("9.75")
+
+
+def test_a_short_spendable_balance_is_402_with_the_documented_message(api, api_user):
+    CreditAccount.objects.filter(owner=api_user).update(held=Decimal("9.80"))
     assert_error(
-        response,
+        post_task(api),
         402,
         "insufficient_balance",
         "Insufficient balance. Please add funds to your account.",
     )
-    assert balance_of(api_user) == Decimal("0.005")
+    assert kinds(api_user) == ["top_up"]
 
 
 def test_a_caller_without_an_account_gets_402(django_user_model):
@@ -79,64 +130,40 @@ def test_a_caller_without_an_account_gets_402(django_user_model):
     assert not CreditAccount.objects.filter(owner=user).exists()
 
 
-def test_the_balance_endpoint(api, api_user):
-    assert api.get("/v1/account").json() == {"balance": "10.00", "currency": "USD"}
+def test_the_account_endpoint_shows_spendable_and_held(api, api_user):
+    assert api.get("/v1/account").json() == {
+        "balance": "10.00",
+        "held": "0.00",
+        "currency": "USD",
+    }
     post_task(api)
-    assert api.get("/v1/account").json() == {"balance": "9.75", "currency": "USD"}
+    assert api.get("/v1/account").json()["balance"] == "9.75"
 
 
-def test_the_database_refuses_a_negative_balance(api_user):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        CreditAccount.objects.filter(owner=api_user).update(balance=F("balance") - 11)
+def paid_view(cost):
+    @errorkit.require_balance(cost=cost)
+    def view(request):
+        return HttpResponse("done", status=201)
+
+    return view
 
 
-def test_the_ledger_is_append_only(api_user):
-    entry = LedgerEntry.objects.get(kind="top_up")
-    entry.amount = Decimal("1000")
-    with pytest.raises(ValueError, match="append-only"):
-        entry.save()
-    with pytest.raises(ValueError, match="append-only"):
-        entry.delete()
+def test_a_cost_that_returns_none_is_an_error_not_a_free_job(api_user):
+    request = RequestFactory().post("/v1/x")
+    request.user = api_user
+    with pytest.raises(ImproperlyConfigured, match="never free by accident"):
+        paid_view(lambda request: None)(request)
+    assert kinds(api_user) == ["top_up"]
 
 
-def test_a_reference_cannot_be_charged_twice(api_user):
-    account = CreditAccount.objects.get(owner=api_user)
-    LedgerEntry.objects.create(
-        account=account, kind="charge", amount=-1, reference="r1"
-    )
-    with pytest.raises(IntegrityError), transaction.atomic():
-        LedgerEntry.objects.create(
-            account=account, kind="charge", amount=-1, reference="r1"
-        )
+def test_a_view_declared_free_runs_without_a_hold(api_user):
+    request = RequestFactory().post("/v1/x")
+    request.user = api_user
+    assert paid_view(lambda request: 0)(request).status_code == 201
+    assert kinds(api_user) == ["top_up"]
 
 
-def test_add_funds_creates_the_account_and_records_a_top_up(django_user_model):
-    user = django_user_model.objects.create(username="bob")
-    account = add_funds(user, "2.50")
-    assert account.balance == Decimal("2.50")
-    assert ledger_total(user) == Decimal("2.50")
-
-
-@pytest.mark.parametrize("value", ["abc", "-1", "0", "NaN", "Infinity", "1.00001", ""])
-def test_bad_amounts_say_what_is_wrong(value):
-    with pytest.raises(ValueError):
-        to_amount(value)
-
-
-def test_good_amounts():
-    assert to_amount("9.99") == Decimal("9.99") and to_amount(5) == Decimal("5")
-
-
-def test_a_release_gives_back_with_or_without_the_account_it_names(api_user):
-    from errorkit.billing.backends import ModelBalanceBackend, Reservation
-
-    backend = ModelBalanceBackend()
-    taken = backend.reserve(api_user, Decimal("1.00"), "first")
-    assert taken.account_id == CreditAccount.objects.get(owner=api_user).pk
-    backend.release(taken)
-    assert balance_of(api_user) == Decimal("10.00")
-    # A reservation made by another backend, with the owner only.
-    backend.reserve(api_user, Decimal("2.00"), "second")
-    backend.release(Reservation(api_user.pk, Decimal("2.00"), "second"))
-    assert balance_of(api_user) == Decimal("10.00")
-    assert ledger_total(api_user) == Decimal("10.00")
+@pytest.mark.parametrize("cost", ["abc", "-1", "0.00001", "99999999999"])
+def test_a_bad_fixed_cost_fails_when_the_view_is_decorated(cost):
+    with pytest.raises(ImproperlyConfigured, match="require_balance cost"):
+        paid_view(cost)

@@ -17,6 +17,7 @@ OPTIONAL_APPS = {
     "errorkit.keys": {"errorkit_keys_apikey"},
     "errorkit.billing": {
         "errorkit_billing_creditaccount",
+        "errorkit_billing_hold",
         "errorkit_billing_ledgerentry",
     },
     "errorkit.idempotency": {"errorkit_idempotency_idempotencyrecord"},

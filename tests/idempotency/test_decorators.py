@@ -25,10 +25,12 @@ def test_a_repeat_replays_the_first_answer_byte_for_byte(api, api_user):
     assert second["Idempotent-Replayed"] == "true"
     assert "Idempotent-Replayed" not in first
     assert second["Content-Type"] == first["Content-Type"]
-    # The replay is the first answer, request id included.
-    assert second["X-Request-ID"] == first["X-Request-ID"]
+    # The replay has its own request id, and names the request that ran.
+    assert second["X-Request-ID"] != first["X-Request-ID"]
+    assert second["Original-Request-ID"] == first["X-Request-ID"]
+    assert "Original-Request-ID" not in first
     assert balance_of(api_user) == Decimal("9.75")
-    assert LedgerEntry.objects.filter(kind="charge").count() == 1
+    assert LedgerEntry.objects.filter(kind="post").count() == 1
 
 
 def test_the_same_body_in_another_key_order_is_the_same_request(api, api_user):
@@ -90,8 +92,9 @@ def test_a_5xx_releases_the_key_and_the_retry_runs_again_for_free(
     retry = post_task(api, body, key="retry-me")
     assert retry.status_code == status and "Idempotent-Replayed" not in retry
     assert balance_of(api_user) == Decimal("10.00")
-    assert LedgerEntry.objects.filter(kind="charge").count() == 2
-    assert LedgerEntry.objects.filter(kind="refund").count() == 2
+    assert LedgerEntry.objects.filter(kind="hold").count() == 2
+    assert LedgerEntry.objects.filter(kind="void").count() == 2
+    assert not LedgerEntry.objects.filter(kind="post").exists()
 
 
 def test_a_429_releases_the_key(api, api_user, settings):

@@ -68,14 +68,17 @@ def caller(username: str, balance: str):
 def money(user) -> dict:
     from errorkit.billing.models import CreditAccount, LedgerEntry
 
-    entries = LedgerEntry.objects.filter(account__owner=user)
+    account = CreditAccount.objects.get(owner=user)
+    entries = LedgerEntry.objects.filter(account=account)
     # Added in Python: SQLite's SUM of decimals is a float.
-    total = sum(entries.values_list("amount", flat=True), Decimal(0))
     return {
-        "balance": str(CreditAccount.objects.get(owner=user).balance),
-        "ledger_sum": str(total),
-        "charges": entries.filter(kind="charge").count(),
-        "refunds": entries.filter(kind="refund").count(),
+        "balance": str(account.balance),
+        "held": str(account.held),
+        "ledger_sum": str(sum(entries.values_list("amount", flat=True), Decimal(0))),
+        "ledger_held": str(sum(entries.values_list("held", flat=True), Decimal(0))),
+        "holds": entries.filter(kind="hold").count(),
+        "posts": entries.filter(kind="post").count(),
+        "voids": entries.filter(kind="void").count(),
     }
 
 

@@ -64,7 +64,8 @@ def test_forty_racing_jobs_on_a_balance_for_ten(database_url):
     result = run("balance", database_url)
     assert result["statuses"] == {"201": 10, "402": 30}, result
     assert Decimal(result["balance"]) == Decimal(result["ledger_sum"]) == 0
-    assert result["charges"] == 10 and result["refunds"] == 0
+    assert result["posts"] == 10 and result["voids"] == 0
+    assert Decimal(result["held"]) == Decimal(result["ledger_held"]) == 0
 
 
 @requires_postgres
@@ -76,7 +77,7 @@ def test_ten_racing_requests_with_one_key_charge_once(database_url):
     assert (
         Decimal(result["balance"]) == Decimal(result["ledger_sum"]) == Decimal("0.75")
     )
-    assert result["charges"] == 1
+    assert result["posts"] == 1 and Decimal(result["held"]) == 0
 
 
 @requires_postgres
@@ -84,7 +85,8 @@ def test_a_502_retried_with_the_same_key_runs_again_and_costs_nothing(database_u
     result = run("retry", database_url)
     assert result["statuses"] == [502, 502, 502]
     assert Decimal(result["balance"]) == Decimal(result["ledger_sum"]) == 1
-    assert result["charges"] == 3 and result["refunds"] == 3
+    assert result["holds"] == result["voids"] == 3 and result["posts"] == 0
+    assert Decimal(result["held"]) == Decimal(result["ledger_held"]) == 0
 
 
 @requires_postgres

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import errorkit
-from errorkit.billing.models import CreditAccount
+from errorkit.billing.funds import funds_of
 
 from .models import Task
 from .prices import KINDS
@@ -45,10 +45,13 @@ def tasks_rate(group: str, request: Request) -> str:
     return getattr(settings, "TEST_TASKS_RATE", "1000/m")
 
 
-def task_price(request: Request) -> Decimal | None:
-    data = request.data
-    kind = data.get("kind") if isinstance(data, dict) else None
-    return KINDS.get(kind) if isinstance(kind, str) else None
+def task_price(request: Request) -> errorkit.Price:
+    serializer = TaskRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    kind = serializer.validated_data["kind"]
+    if kind not in KINDS:
+        raise KindNotFound()
+    return errorkit.Price(KINDS[kind], serializer.validated_data)
 
 
 def as_dict(task: Task) -> dict[str, object]:
@@ -66,18 +69,16 @@ class TaskList(APIView):
     @errorkit.require_balance(cost=task_price)
     @errorkit.raises(KindNotFound, errorkit.BadGateway, errorkit.ServiceUnavailable)
     def post(self, request: Request) -> Response:
-        serializer = TaskRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        kind = serializer.validated_data["kind"]
-        if kind not in KINDS:
-            raise KindNotFound()
-        payload = serializer.validated_data["payload"]
+        charge = request.errorkit.charge
+        kind, payload = charge.priced["kind"], charge.priced["payload"]
         if kind == "crash":
             raise TaskCrashed("crash: secret internal state 0xdeadbeef")
         if kind == "flaky":
             raise errorkit.BadGateway()
         if kind == "busy":
             raise errorkit.ServiceUnavailable(retry_after=30)
+        if isinstance(payload, dict) and "use" in payload:
+            charge.use(payload["use"])  # usage priced after the work
         task = Task.objects.create(
             owner=request.user,
             kind=kind,
@@ -85,6 +86,8 @@ class TaskList(APIView):
             result=payload,
             cost=KINDS[kind],
         )
+        if isinstance(payload, dict) and payload.get("fail_after_write"):
+            return Response({"error": "late"}, status=payload["fail_after_write"])
         return Response(as_dict(task), status=201)
 
 
@@ -99,8 +102,11 @@ class TaskDetail(APIView):
 
 class AccountView(APIView):
     def get(self, request: Request) -> Response:
-        account = CreditAccount.objects.filter(owner=request.user).first()
-        balance = account.balance if account else Decimal("0")
+        funds = funds_of(request.user)
         return Response(
-            {"balance": str(balance.quantize(Decimal("0.01"))), "currency": "USD"}
+            {
+                "balance": str(funds.balance.quantize(Decimal("0.01"))),
+                "held": str(funds.held.quantize(Decimal("0.01"))),
+                "currency": funds.currency,
+            }
         )
