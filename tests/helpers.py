@@ -60,3 +60,16 @@ def run_command(*args: str) -> str:
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
+
+
+def lapse(hold: Any) -> None:
+    """Let time pass for a placed hold: its expiry is now behind it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from errorkit.billing.models import Hold
+
+    Hold.objects.filter(pk=hold.hold_id).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )

@@ -1,4 +1,5 @@
-"""The admin of balances: accounts (add funds) and their read-only ledger."""
+"""The admin of balances: accounts (spendable, held, add funds with a note),
+their holds, and the read-only ledger with each entry's running balance."""
 
 from __future__ import annotations
 
@@ -7,25 +8,85 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .amounts import to_amount
+from .amounts import MONEY, to_amount
+from .backends import expire_lapsed_holds
 from .funds import add_funds
-from .models import CreditAccount, LedgerEntry
+from .models import CreditAccount, Hold, LedgerEntry
+
+CENT = Decimal("0.01")
+
+
+def _sum_of(queryset: QuerySet, group: str) -> Subquery:
+    total = queryset.values(group).annotate(total=Sum("amount")).values("total")
+    return Coalesce(
+        Subquery(total), Value(Decimal("0")), output_field=DecimalField(**MONEY)
+    )
 
 
 class AddFundsForm(forms.Form):
-    amount = forms.DecimalField(min_value=Decimal("0.0001"), decimal_places=4)
+    amount = forms.CharField(label=_("Amount"), max_length=40)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def clean_amount(self) -> Decimal:
+        try:
+            return to_amount(self.cleaned_data["amount"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class HoldInline(admin.TabularInline):
+    model = Hold
+    fields = ["reference", "request_id", "amount", "status", "created", "expires_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = _("holds (newest first)")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).order_by("-created")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(CreditAccount)
 class CreditAccountAdmin(admin.ModelAdmin):
-    list_display = ["owner", "balance", "currency", "updated"]
+    list_display = ["owner", "spendable", "held_now", "balance", "currency", "updated"]
     search_fields = ["owner__username"]
-    readonly_fields = ["owner", "balance", "currency", "updated"]
-    actions = ["add_funds_action"]
+    fields = ["owner", "spendable", "held_now", "balance", "currency", "updated"]
+    readonly_fields = fields
+    inlines = [HoldInline]
+    actions = ["add_funds_action", "expire_holds_action"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        lapsed = Hold.objects.filter(
+            account=OuterRef("pk"),
+            status=Hold.Status.ACTIVE,
+            expires_at__lte=timezone.now(),
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("owner")
+            .annotate(lapsed=_sum_of(lapsed, "account"))
+        )
+
+    @admin.display(description=_("spendable"))
+    def spendable(self, obj: CreditAccount) -> Decimal:
+        return (obj.balance - obj.held + obj.lapsed).quantize(CENT)
+
+    @admin.display(description=_("held"))
+    def held_now(self, obj: CreditAccount) -> Decimal:
+        return (obj.held - obj.lapsed).quantize(CENT)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # accounts come with their first top-up
@@ -34,11 +95,16 @@ class CreditAccountAdmin(admin.ModelAdmin):
     def add_funds_action(self, request: HttpRequest, queryset: Any) -> Any:
         form = AddFundsForm(request.POST if "amount" in request.POST else None)
         if form.is_valid():
-            amount = to_amount(form.cleaned_data["amount"])
-            for account in queryset:
-                add_funds(account.owner, amount, reference=None)
-            self.message_user(request, _("Funds added."), messages.SUCCESS)
-            return HttpResponseRedirect(request.get_full_path())
+            amount, note = form.cleaned_data["amount"], form.cleaned_data["note"]
+            try:
+                with transaction.atomic():  # all the accounts, or none
+                    for account in queryset.select_related("owner"):
+                        add_funds(account.owner, amount, note=note, by=request.user)
+            except ValueError as exc:
+                form.add_error("amount", str(exc))
+            else:
+                self.message_user(request, _("Funds added."), messages.SUCCESS)
+                return HttpResponseRedirect(request.get_full_path())
         return TemplateResponse(
             request,
             "admin/errorkit_billing/creditaccount/add_funds.html",
@@ -53,13 +119,45 @@ class CreditAccountAdmin(admin.ModelAdmin):
             },
         )
 
+    @admin.action(description=_("Mark lapsed holds expired"))
+    def expire_holds_action(self, request: HttpRequest, queryset: Any) -> None:
+        total = expire_lapsed_holds()
+        self.message_user(
+            request,
+            _("Lapsed holds worth %s marked expired.") % total,
+            messages.SUCCESS,
+        )
+
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(admin.ModelAdmin):
-    list_display = ["created", "account", "kind", "amount", "reference"]
+    list_display = [
+        "created",
+        "account",
+        "kind",
+        "amount",
+        "running_balance",
+        "held",
+        "request_id",
+        "note",
+        "created_by",
+    ]
     list_filter = ["kind"]
-    search_fields = ["reference", "account__owner__username"]
+    search_fields = ["reference", "=request_id", "account__owner__username"]
+    list_select_related = ["account__owner", "created_by"]
     show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        before = LedgerEntry.objects.filter(
+            account=OuterRef("account"), pk__lte=OuterRef("pk")
+        )
+        return (
+            super().get_queryset(request).annotate(running=_sum_of(before, "account"))
+        )
+
+    @admin.display(description=_("balance after"))
+    def running_balance(self, obj: LedgerEntry) -> Decimal:
+        return obj.running
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from ..conf import errorkit_settings
 from .amounts import LARGEST, to_amount
 from .backends import Funds, money, write_entry
 from .models import CreditAccount, LedgerEntry
+from .staff_log import log_top_up
 
 
 def add_funds(
@@ -26,7 +28,8 @@ def add_funds(
 
     ``amount`` is checked by ``to_amount`` and so is the balance it makes: a
     top-up that would not fit the ledger's columns is refused with a
-    ValueError and nothing is written. ``by`` is the staff member who did it.
+    ValueError and nothing is written. ``by`` is the staff member who did it:
+    the entry names them and the admin's history shows the top-up as theirs.
     """
     amount = to_amount(amount)
     with transaction.atomic():
@@ -47,8 +50,14 @@ def add_funds(
                 f"Adding {amount} would take the balance of {owner} past the "
                 f"largest one the ledger holds, {LARGEST}."
             )
-    account.refresh_from_db()
+        account.refresh_from_db()
+        if by is not None:
+            log_top_up(by, account, top_up_message(amount, note))
     return account
+
+
+def top_up_message(amount: Decimal, note: str) -> str:
+    return f"Added {amount} {'(' + note + ')' if note else ''}".strip()
 
 
 def funds_of(owner: Any) -> Funds:

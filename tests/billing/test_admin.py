@@ -1,42 +1,101 @@
-"""errorkit.billing.admin: add funds to accounts; the ledger is read-only."""
+"""errorkit.billing.admin: spendable and held, add funds with a note (in the
+staff member's history), bounds, holds, and a read-only ledger."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
+from django.contrib.admin.models import LogEntry
 
+from errorkit.billing.backends import ModelBalanceBackend
 from errorkit.billing.models import CreditAccount, LedgerEntry
+from tests.helpers import lapse
 
 pytestmark = pytest.mark.django_db
 
+URL = "/admin/errorkit_billing/creditaccount/"
 
-def test_add_funds_action(staff, api_user):
-    account = CreditAccount.objects.get(owner=api_user)
-    url = "/admin/errorkit_billing/creditaccount/"
-    form = staff.post(
-        url, {"action": "add_funds_action", "_selected_action": [account.pk]}
-    )
-    assert b'name="amount"' in form.content
-    staff.post(
-        url,
+
+def top_up(staff, account, amount: str, note: str = ""):
+    return staff.post(
+        URL,
         {
             "action": "add_funds_action",
             "_selected_action": [account.pk],
-            "amount": "2.5",
+            "amount": amount,
+            "note": note,
         },
     )
+
+
+def test_add_funds_action_names_the_staff_member_and_the_note(
+    staff, api_user, admin_user
+):
+    account = CreditAccount.objects.get(owner=api_user)
+    form = staff.post(
+        URL, {"action": "add_funds_action", "_selected_action": [account.pk]}
+    )
+    assert b'name="amount"' in form.content and b'name="note"' in form.content
+    assert top_up(staff, account, "2.5", "refund of ticket 42").status_code == 302
     assert CreditAccount.objects.get(pk=account.pk).balance == Decimal("12.50")
-    assert LedgerEntry.objects.filter(kind="top_up").count() == 2
+    entry = LedgerEntry.objects.filter(kind="top_up").latest("id")
+    assert (entry.note, entry.created_by) == ("refund of ticket 42", admin_user)
+    (log,) = LogEntry.objects.filter(object_id=str(account.pk))
+    assert log.user == admin_user and "2.5000 (refund of ticket 42)" in str(log)
+
+
+@pytest.mark.parametrize(
+    "amount, message",
+    [
+        ("abc", b"is not an amount"),
+        ("0.00001", b"more than 4 decimal places"),
+        ("10000000000", b"too large"),
+        ("9999999999", b"past the largest"),  # fits alone, not on top of 10.00
+    ],
+)
+def test_an_amount_the_ledger_cannot_hold_is_refused_and_nothing_written(
+    staff, api_user, amount, message
+):
+    account = CreditAccount.objects.get(owner=api_user)
+    response = top_up(staff, account, amount)
+    assert response.status_code == 200 and message in response.content
+    assert CreditAccount.objects.get(pk=account.pk).balance == Decimal("10.00")
+    assert LedgerEntry.objects.count() == 1
+    assert not LogEntry.objects.exists()
+
+
+def test_the_list_shows_spendable_and_held_money_and_the_holds(staff, api_user):
+    ModelBalanceBackend().hold(api_user, Decimal("1.25"), timeout=60)
+    lapse(ModelBalanceBackend().hold(api_user, Decimal("2.00"), timeout=60))
+    page = staff.get(URL).content.decode()
+    assert "8.75" in page and "1.25" in page  # spendable, held
+    account = CreditAccount.objects.get(owner=api_user)
+    detail = staff.get(f"{URL}{account.pk}/change/").content.decode()
+    assert "hold_" in detail and "active" in detail
+
+
+def test_an_account_at_the_largest_balance_reads(staff, django_user_model):
+    from errorkit.billing.funds import add_funds
+
+    rich = django_user_model.objects.create(username="rich")
+    add_funds(rich, "9999999999.9999")
+    assert staff.get(URL).status_code == 200
+    assert staff.get("/admin/errorkit_billing/ledgerentry/").status_code == 200
+
+
+def test_the_ledger_shows_each_entrys_running_balance(staff, api_user, api):
+    from tests.helpers import post_task
+
+    post_task(api)
+    page = staff.get("/admin/errorkit_billing/ledgerentry/").content.decode()
+    assert "9.75" in page  # after the post
+    assert "balance after" in page.lower()
 
 
 def test_the_ledger_is_read_only_in_the_admin(staff, api_user):
     entry = LedgerEntry.objects.get()
     assert staff.get("/admin/errorkit_billing/ledgerentry/").status_code == 200
     assert staff.get("/admin/errorkit_billing/ledgerentry/add/").status_code == 403
-    assert (
-        staff.post(
-            f"/admin/errorkit_billing/ledgerentry/{entry.pk}/delete/"
-        ).status_code
-        == 403
-    )
+    delete = f"/admin/errorkit_billing/ledgerentry/{entry.pk}/delete/"
+    assert staff.post(delete).status_code == 403

@@ -1,14 +1,16 @@
-"""errorkit.billing: the add_funds command."""
+"""errorkit.billing: the add_funds and expire_holds commands."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.management import CommandError
 
-from errorkit.billing.models import CreditAccount
-from tests.helpers import run_command
+from errorkit.billing.backends import ModelBalanceBackend
+from errorkit.billing.models import CreditAccount, Hold, LedgerEntry
+from tests.helpers import lapse, run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +18,14 @@ pytestmark = pytest.mark.django_db
 def test_add_funds(api_user):
     assert "10.50" in run_command("add_funds", "alice", "0.50")
     assert CreditAccount.objects.get(owner=api_user).balance == Decimal("10.50")
+    assert LedgerEntry.objects.latest("id").note == "add_funds command"
+
+
+def test_add_funds_by_a_staff_member_is_in_their_history(api_user, admin_user):
+    run_command("add_funds", "alice", "1", "--note", "goodwill", "--by", "admin")
+    entry = LedgerEntry.objects.latest("id")
+    assert (entry.note, entry.created_by) == ("goodwill", admin_user)
+    assert LogEntry.objects.get().user == admin_user
 
 
 def test_add_funds_to_an_unknown_user_is_a_clear_error():
@@ -23,7 +33,32 @@ def test_add_funds_to_an_unknown_user_is_a_clear_error():
         run_command("add_funds", "nobody", "5")
 
 
-@pytest.mark.parametrize("amount", ["x", "-1", "0"])
-def test_add_funds_rejects_bad_amounts(api_user, amount):
+@pytest.mark.parametrize(
+    "amount", ["x", "-1", "0", "1.00001", "10000000000", "NaN", "1e400", ""]
+)
+def test_add_funds_rejects_bad_amounts_and_writes_nothing(api_user, amount):
     with pytest.raises(CommandError, match="AMOUNT"):
         run_command("add_funds", "alice", amount)
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_add_funds_past_the_largest_balance_is_refused(api_user):
+    with pytest.raises(CommandError, match="past the largest"):
+        run_command("add_funds", "alice", "9999999999.9999")
+    assert CreditAccount.objects.get(owner=api_user).balance == Decimal("10.00")
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_expire_holds_marks_lapsed_holds_and_keeps_the_ledger_whole(api_user):
+    backend = ModelBalanceBackend()
+    backend.hold(api_user, Decimal("2.00"), timeout=60)
+    lapse(backend.hold(api_user, Decimal("1.00"), timeout=60))
+    assert "1.0000" in run_command("expire_holds")
+    assert sorted(Hold.objects.values_list("status", flat=True)) == [
+        "active",
+        "expired",
+    ]
+    account = CreditAccount.objects.get(owner=api_user)
+    assert account.held == Decimal("2.00")
+    entries = LedgerEntry.objects.filter(account=account)
+    assert sum(entries.values_list("held", flat=True)) == account.held

@@ -1,4 +1,4 @@
-"""add_funds USERNAME AMOUNT: top up a user's balance."""
+"""add_funds USERNAME AMOUNT [--note TEXT] [--by STAFF]: top up a balance."""
 
 from __future__ import annotations
 
@@ -17,16 +17,30 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("amount")
+        parser.add_argument("--note", default="", help="why, kept in the ledger")
+        parser.add_argument(
+            "--by", help="the staff member doing it (kept in the admin's history)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             amount = to_amount(options["amount"])
         except ValueError as exc:
             raise CommandError(f"AMOUNT: {exc}") from None
-        user = get_user_model().objects.filter(username=options["username"]).first()
+        users = get_user_model().objects
+        user = users.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(
                 f"No user {options['username']!r}. Create one with create_api_key."
             )
-        account = add_funds(user, amount)
+        by = None
+        if options["by"]:
+            by = users.filter(username=options["by"], is_staff=True).first()
+            if by is None:
+                raise CommandError(f"--by: no staff member {options['by']!r}.")
+        note = options["note"] or "add_funds command"
+        try:
+            account = add_funds(user, amount, note=note, by=by)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"Balance of {user}: {account.balance} {account.currency}.")

@@ -45,13 +45,17 @@ class Command(BaseCommand):
                 amount = to_amount(options["balance"])
             except ValueError as exc:
                 raise CommandError(f"--balance: {exc}") from None
-        with transaction.atomic():
-            user, created = get_user_model().objects.get_or_create(username=username)
-            if amount is not None:
-                account = add_funds(user, amount)
-            key, secret = create_key(
-                user, name=options["name"], read_only=options["read_only"]
-            )
+        try:
+            with transaction.atomic():
+                users = get_user_model().objects
+                user, created = users.get_or_create(username=username)
+                if amount is not None:
+                    account = add_funds(user, amount, note="create_api_key --balance")
+                key, secret = create_key(
+                    user, name=options["name"], read_only=options["read_only"]
+                )
+        except ValueError as exc:  # a balance the ledger cannot hold
+            raise CommandError(f"--balance: {exc}") from None
         if created:
             self.stdout.write(f"Created user {username!r}.")
         if amount is not None:

@@ -1,0 +1,132 @@
+"""errorkit.billing.backends.ModelBalanceBackend: holds, posts, voids, expiry."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from errorkit import InsufficientBalance
+from errorkit.billing.backends import HoldNotActive, ModelBalanceBackend
+from errorkit.billing.funds import add_funds, funds_of
+from errorkit.billing.models import CreditAccount, Hold, LedgerEntry
+from errorkit.signals import request_superseded
+from tests.helpers import lapse
+
+pytestmark = pytest.mark.django_db
+
+backend = ModelBalanceBackend()
+
+
+def state(user) -> tuple[Decimal, Decimal]:
+    funds = funds_of(user)
+    return funds.balance, funds.held
+
+
+def assert_ledger_adds_up(user) -> None:
+    account = CreditAccount.objects.get(owner=user)
+    entries = LedgerEntry.objects.filter(account=account)
+    assert sum(entries.values_list("amount", flat=True)) == account.balance
+    assert sum(entries.values_list("held", flat=True)) == account.held
+
+
+def test_a_hold_reserves_and_a_post_charges(api_user):
+    hold = backend.hold(api_user, Decimal("1.00"), timeout=60, request_id="r-1")
+    assert state(api_user) == (Decimal("9.00"), Decimal("1.00"))
+    backend.post(hold)
+    assert state(api_user) == (Decimal("9.00"), Decimal("0"))
+    assert CreditAccount.objects.get(owner=api_user).balance == Decimal("9.00")
+    assert set(LedgerEntry.objects.values_list("request_id", flat=True)) == {"", "r-1"}
+    assert_ledger_adds_up(api_user)
+
+
+def test_a_hold_the_balance_cannot_cover_is_refused(api_user):
+    assert backend.hold(api_user, Decimal("10.01"), timeout=60) is None
+    backend.hold(api_user, Decimal("6.00"), timeout=60)
+    assert backend.hold(api_user, Decimal("4.01"), timeout=60) is None
+    assert backend.hold(api_user, Decimal("4.00"), timeout=60) is not None
+    assert state(api_user) == (Decimal("0"), Decimal("10.00"))
+    assert_ledger_adds_up(api_user)
+
+
+def test_a_lapsed_hold_stops_counting_the_moment_it_lapses(api_user):
+    hold = backend.hold(api_user, Decimal("3.00"), timeout=60)
+    entries = LedgerEntry.objects.count()
+    lapse(hold)
+    # Nothing ran, nothing was written: the money is back for reading...
+    assert state(api_user) == (Decimal("10.00"), Decimal("0"))
+    assert LedgerEntry.objects.count() == entries
+    # ...and for spending: the next hold marks it expired in its transaction.
+    assert backend.hold(api_user, Decimal("10.00"), timeout=60) is not None
+    assert Hold.objects.get(pk=hold.hold_id).status == "expired"
+    assert_ledger_adds_up(api_user)
+
+
+def test_a_late_post_charges_if_the_balance_still_covers_it(api_user):
+    hold = backend.hold(api_user, Decimal("3.00"), timeout=60)
+    lapse(hold)
+    backend.post(hold)
+    assert state(api_user) == (Decimal("7.00"), Decimal("0"))
+    assert Hold.objects.get(pk=hold.hold_id).status == "posted"
+    kinds = list(LedgerEntry.objects.order_by("id").values_list("kind", flat=True))
+    assert kinds == ["top_up", "hold", "expiry", "post"]
+    assert_ledger_adds_up(api_user)
+
+
+def test_a_late_post_never_takes_the_balance_below_what_others_hold(api_user):
+    hold = backend.hold(api_user, Decimal("6.00"), timeout=60)
+    lapse(hold)
+    backend.hold(api_user, Decimal("8.00"), timeout=60)  # the money was free again
+    with pytest.raises(InsufficientBalance):
+        backend.post(hold)
+    assert state(api_user) == (Decimal("2.00"), Decimal("8.00"))
+    assert CreditAccount.objects.get(owner=api_user).balance == Decimal("10.00")
+    assert_ledger_adds_up(api_user)
+
+
+def test_posting_less_gives_the_rest_back_and_more_is_refused(api_user):
+    hold = backend.hold(api_user, Decimal("2.00"), timeout=60)
+    with pytest.raises(ValueError, match="more than the hold"):
+        backend.post(hold, Decimal("2.01"))
+    backend.post(hold, Decimal("0.75"))
+    assert state(api_user) == (Decimal("9.25"), Decimal("0"))
+    assert_ledger_adds_up(api_user)
+
+
+def test_a_hold_resolves_at_most_once(api_user):
+    hold = backend.hold(api_user, Decimal("2.00"), timeout=60)
+    backend.void(hold)
+    backend.void(hold)  # nothing more
+    with pytest.raises(HoldNotActive):
+        backend.post(hold)
+    posted = backend.hold(api_user, Decimal("1.00"), timeout=60)
+    backend.post(posted)
+    backend.void(posted)  # too late: it stays posted
+    assert state(api_user) == (Decimal("9.00"), Decimal("0"))
+    assert_ledger_adds_up(api_user)
+
+
+def test_spending_to_zero_in_cents_leaves_exactly_zero(django_user_model):
+    # SQLite computes decimals as floats: 0.10 - 10 x 0.01 must still be 0.
+    user = django_user_model.objects.create(username="cents")
+    add_funds(user, "0.10")
+    for _ in range(10):
+        backend.post(backend.hold(user, Decimal("0.01"), timeout=60))
+    assert backend.hold(user, Decimal("0.01"), timeout=60) is None
+    assert CreditAccount.objects.get(owner=user).balance == 0
+    assert_ledger_adds_up(user)
+
+
+def test_a_superseded_request_has_its_holds_voided(api_user):
+    backend.hold(api_user, Decimal("4.00"), timeout=60, request_id="dead-1")
+    backend.hold(api_user, Decimal("1.00"), timeout=60, request_id="alive-1")
+    request_superseded.send(None, request_id="dead-1")
+    assert state(api_user) == (Decimal("9.00"), Decimal("1.00"))
+    statuses = dict(Hold.objects.values_list("request_id", "status"))
+    assert statuses == {"dead-1": "voided", "alive-1": "active"}
+
+
+def test_an_owner_without_an_account_reads_as_zero(django_user_model):
+    user = django_user_model.objects.create(username="new")
+    funds = funds_of(user)
+    assert (funds.balance, funds.held, funds.currency) == (0, 0, "USD")
