@@ -1,6 +1,8 @@
 """Library test settings: errorkit core and every optional app, with the
 tests' own small paid API (tests.testapp), never demo_project."""
 
+import os
+
 from tests.settings_core import *  # noqa: F403
 from tests.settings_core import INSTALLED_APPS
 
@@ -26,5 +28,10 @@ REST_FRAMEWORK = {
 
 # Tests record incidents in the request, inside each test's transaction; the
 # background writer has tests of its own.
-ERRORKIT = {"API_PATH_PREFIXES": ["/v1/"], "INCIDENT_RECORDING": "sync"}
+ERRORKIT = {
+    "API_PATH_PREFIXES": ["/v1/"],
+    "INCIDENT_RECORDING": "sync",
+    # Short in the fault tests, which serve these settings with gunicorn.
+    "BALANCE_HOLD_TIMEOUT": float(os.environ.get("TEST_HOLD_TIMEOUT", "300")),
+}
 TEST_TASKS_RATE = "1000/m"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from demo_project.jobs.models import Job
-from tests.demo.helpers import assert_error, post_job
+from tests.demo.helpers import assert_error, balance_of, post_job
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +113,42 @@ def test_body_over_the_limit_is_413(api, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64
     response = post_job(api, {"model": "demo-echo", "input": "x" * 100})
     assert_error(response, 413, "payload_too_large")
+
+
+def test_balance_shows_what_can_be_spent_and_what_is_held(api, api_user):
+    assert api.get("/v1/balance").json() == {
+        "balance": "10.00",
+        "held": "0.00",
+        "currency": "USD",
+    }
+    assert post_job(api).status_code == 201
+    assert api.get("/v1/balance").json()["balance"] == "9.99"
+
+
+@pytest.mark.parametrize("model", [" demo-echo", "demo-echo\n"])
+def test_a_job_is_charged_the_price_of_the_model_it_ran(api, api_user, model):
+    response = post_job(api, {"model": model, "input": 1})
+    assert response.status_code == 201 and response.json()["model"] == "demo-echo"
+    assert balance_of(api_user) == Decimal("9.99")
+
+
+@pytest.mark.parametrize("model", [["x"], {}, None, True])
+def test_a_model_of_another_json_type_is_400_and_free(api, api_user, model):
+    response = post_job(api, {"model": model, "input": 1})
+    assert response.status_code == 400 and "model" in response.json()["fields"]
+    assert balance_of(api_user) == Decimal("10.00")
+
+
+def test_failed_jobs_cost_nothing_and_leave_nothing_held(api, api_user):
+    for model in ("demo-crash", "demo-flaky", "demo-overloaded"):
+        assert post_job(api, {"model": model, "input": 1}).status_code >= 500
+    assert api.get("/v1/balance").json()["held"] == "0.00"
+    assert balance_of(api_user) == Decimal("10.00")
+
+
+def test_a_replay_has_its_own_request_id_and_names_the_original(api, api_user):
+    first = post_job(api, key="demo-1", HTTP_X_REQUEST_ID="first-1")
+    again = post_job(api, key="demo-1", HTTP_X_REQUEST_ID="again-1")
+    assert again["X-Request-ID"] == "again-1"
+    assert again["Original-Request-ID"] == first["X-Request-ID"] == "first-1"
+    assert again.content == first.content

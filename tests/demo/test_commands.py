@@ -40,3 +40,16 @@ def test_demo_setup_twice_resets_the_password(monkeypatch):
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "second")
     call_command("demo_setup", stdout=StringIO())
     assert get_user_model().objects.get(username="admin").check_password("second")
+
+
+@pytest.mark.parametrize(
+    "args", [("add_funds", "alice", "10000000000"), ("add_funds", "alice", "1.00001")]
+)
+def test_an_amount_the_ledger_cannot_hold_is_refused(args, api_user):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command(*args, stdout=StringIO())
+    from errorkit.billing.funds import funds_of
+
+    assert funds_of(api_user).balance == 10

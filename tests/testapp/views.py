@@ -6,7 +6,10 @@ are installed (tests.settings, not tests.settings_core).
 
 from __future__ import annotations
 
+import os
+import time
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +57,15 @@ def task_price(request: Request) -> errorkit.Price:
     return errorkit.Price(KINDS[kind], serializer.validated_data)
 
 
+def wait_at_gate(payload: dict) -> None:
+    """Say which process runs the task, then wait while the gate file exists:
+    the test kills that process, or cuts its database, meanwhile."""
+    Path(payload["pidfile"]).write_text(str(os.getpid()))
+    gate, deadline = Path(payload["gate"]), time.monotonic() + 60
+    while gate.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def as_dict(task: Task) -> dict[str, object]:
     return {
         "id": task.id,
@@ -77,6 +89,8 @@ class TaskList(APIView):
             raise errorkit.BadGateway()
         if kind == "busy":
             raise errorkit.ServiceUnavailable(retry_after=30)
+        if kind == "gated":
+            wait_at_gate(payload)
         if isinstance(payload, dict) and "use" in payload:
             charge.use(payload["use"])  # usage priced after the work
         task = Task.objects.create(

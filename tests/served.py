@@ -1,0 +1,222 @@
+"""The library's test API served for real: a fresh PostgreSQL database,
+gunicorn worker processes, and a TCP proxy the test can cut.
+
+Run ``python -m tests.served setup USERNAME BALANCE`` (DATABASE_URL set) to
+migrate and print a new API key for a funded user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+
+from tests.services import POSTGRES_URL
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def fresh_postgres() -> Iterator[str]:
+    """A new, empty PostgreSQL database's URL, dropped afterwards."""
+    import psycopg
+
+    name = f"errorkit_served_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def environment(database_url: str, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": database_url, **extra}
+    env["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    return env
+
+
+def setup_caller(database_url: str, username: str, balance: str) -> str:
+    """Migrate the database and create a funded caller; its API key."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.served", "setup", username, balance],
+        cwd=ROOT,
+        env=environment(database_url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.strip().splitlines()[-1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterator[str]:
+    """tests.wsgi under gunicorn; its base URL once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tests.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "1",
+        ],
+        cwd=ROOT,
+        env=environment(database_url, **env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: answers(base), "gunicorn to answer", process)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def answers(base: str) -> bool:
+    try:
+        requests.get(f"{base}/v1/nothing", timeout=2)
+    except requests.ConnectionError:
+        return False
+    return True
+
+
+def wait_until(
+    condition, what: str, process: subprocess.Popen | None = None, timeout=30.0
+):
+    """Poll ``condition`` until it holds (a state to reach, never a guess)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"the server died waiting for {what}")
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+class TCPProxy:
+    """Forwards a local port to PostgreSQL until ``cut()``: then every
+    connection through it is closed and new ones are refused, until
+    ``restore()``."""
+
+    def __init__(self, target_url: str) -> None:
+        parsed = urlparse(target_url)
+        self.target = (parsed.hostname or "127.0.0.1", parsed.port or 5432)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.url = target_url.replace(
+            f"{parsed.hostname}:{parsed.port or 5432}", f"127.0.0.1:{self.port}"
+        )
+        self.open = True
+        self.pairs: list[tuple[socket.socket, socket.socket]] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.open:
+                client.close()
+                continue
+            upstream = socket.create_connection(self.target)
+            with self.lock:
+                self.pairs.append((client, upstream))
+            threading.Thread(
+                target=self._pump, args=(client, upstream), daemon=True
+            ).start()
+
+    def _pump(self, a: socket.socket, b: socket.socket) -> None:
+        selector = selectors.DefaultSelector()
+        selector.register(a, selectors.EVENT_READ, b)
+        selector.register(b, selectors.EVENT_READ, a)
+        try:
+            while True:
+                for key, _ in selector.select():
+                    data = key.fileobj.recv(65536)
+                    if not data:
+                        return
+                    key.data.sendall(data)
+        except OSError:
+            return
+        finally:
+            for s in (a, b):
+                with contextlib.suppress(OSError):
+                    s.close()
+
+    def cut(self) -> None:
+        self.open = False
+        with self.lock:
+            pairs, self.pairs = self.pairs, []
+        for pair in pairs:
+            for s in pair:
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+                    s.close()
+
+    def restore(self) -> None:
+        self.open = True
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
+
+
+def _setup(username: str, balance: str) -> None:
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from errorkit.billing.funds import add_funds
+    from errorkit.keys.api_keys import create_key
+
+    call_command("migrate", verbosity=0)
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    add_funds(user, balance)
+    print(create_key(user)[1])
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "setup":
+        _setup(sys.argv[2], sys.argv[3])
