@@ -46,9 +46,28 @@ def post_task(client: Any, body: Any = None, *, key: str | None = None, **extra:
 
 
 def balance_of(user: Any) -> Decimal:
-    from errorkit.billing.models import CreditAccount
+    """The settled balance: what the ledger's amounts sum to."""
+    from errorkit.billing.funds import funds_of
 
-    return CreditAccount.objects.get(owner=user).balance
+    return funds_of(user).settled
+
+
+def assert_ledger_adds_up(user: Any) -> None:
+    """The ledger sums to what reads show, and to the account's stored
+    columns once every resolved hold is folded in, which changes no read."""
+    from errorkit.billing.backends import expire_lapsed_holds
+    from errorkit.billing.funds import funds_of
+    from errorkit.billing.models import CreditAccount, LedgerEntry
+
+    funds = funds_of(user)
+    entries = LedgerEntry.objects.filter(account__owner=user)
+    # Added in Python: SQLite's SUM of decimals is a float.
+    assert sum(entries.values_list("amount", flat=True)) == funds.settled
+    expire_lapsed_holds()
+    account = CreditAccount.objects.get(owner=user)
+    assert sum(entries.values_list("amount", flat=True)) == account.balance
+    assert sum(entries.values_list("held", flat=True)) == account.held
+    assert funds_of(user) == funds
 
 
 def run_command(*args: str) -> str:

@@ -13,11 +13,10 @@ from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .amounts import MONEY, to_amount
-from .backends import expire_lapsed_holds
+from .backends import expire_lapsed_holds, with_unfolded
 from .funds import add_funds
 from .models import CreditAccount, Hold, LedgerEntry
 
@@ -60,33 +59,28 @@ class HoldInline(admin.TabularInline):
 
 @admin.register(CreditAccount)
 class CreditAccountAdmin(admin.ModelAdmin):
-    list_display = ["owner", "spendable", "held_now", "balance", "currency", "updated"]
+    list_display = ["owner", "spendable", "held_now", "settled", "currency", "updated"]
     search_fields = ["owner__username"]
-    fields = ["owner", "spendable", "held_now", "balance", "currency", "updated"]
+    fields = ["owner", "spendable", "held_now", "settled", "currency", "updated"]
     readonly_fields = fields
     inlines = [HoldInline]
     actions = ["add_funds_action", "expire_holds_action"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        lapsed = Hold.objects.filter(
-            account=OuterRef("pk"),
-            status=Hold.Status.ACTIVE,
-            expires_at__lte=timezone.now(),
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("owner")
-            .annotate(lapsed=_sum_of(lapsed, "account"))
-        )
+        accounts = super().get_queryset(request).select_related("owner")
+        return with_unfolded(accounts)
 
     @admin.display(description=_("spendable"))
-    def spendable(self, obj: CreditAccount) -> Decimal:
-        return (obj.balance - obj.held + obj.lapsed).quantize(CENT)
+    def spendable(self, obj: Any) -> Decimal:
+        return (obj.balance - obj.spent - self.held_now(obj)).quantize(CENT)
 
     @admin.display(description=_("held"))
-    def held_now(self, obj: CreditAccount) -> Decimal:
-        return (obj.held - obj.lapsed).quantize(CENT)
+    def held_now(self, obj: Any) -> Decimal:
+        return (obj.held - obj.released).quantize(CENT)
+
+    @admin.display(description=_("settled balance"))
+    def settled(self, obj: Any) -> Decimal:
+        return (obj.balance - obj.spent).quantize(CENT)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # accounts come with their first top-up
@@ -119,7 +113,7 @@ class CreditAccountAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description=_("Mark lapsed holds expired"))
+    @admin.action(description=_("Fold resolved holds in; mark lapsed ones expired"))
     def expire_holds_action(self, request: HttpRequest, queryset: Any) -> None:
         total = expire_lapsed_holds()
         self.message_user(

@@ -37,8 +37,9 @@ class CreditAccount(models.Model):
         on_delete=models.CASCADE,
         related_name="credit_account",
     )
+    # Both as of the last fold: holds resolved since are added in by reads
+    # (ModelBalanceBackend.funds) and folded in by the next hold.
     balance = models.DecimalField(_("settled balance"), default=Decimal("0"), **MONEY)
-    # The sum of the holds not yet posted, voided or marked expired.
     held = models.DecimalField(_("held"), default=Decimal("0"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -80,6 +81,9 @@ class Hold(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # Whether the account's stored balance and held count this hold's outcome
+    # yet (resolved holds are folded in when the next hold is placed).
+    folded = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("hold")
@@ -90,6 +94,7 @@ class Hold(models.Model):
                 fields=["account", "status", "expires_at"], name="errorkit_hold_live"
             ),
             models.Index(fields=["request_id"], name="errorkit_hold_request"),
+            models.Index(fields=["account", "folded"], name="errorkit_hold_unfolded"),
         ]
 
     def __str__(self) -> str:

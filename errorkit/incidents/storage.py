@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 
 from ..conf import errorkit_settings
+from ..durability import relax_durability
 from .capture import Occurrence, capture
 from .models import Incident, IncidentEvent, IncidentHour
 
@@ -48,7 +49,8 @@ def write(occurrences: list[Occurrence]) -> list[int]:
         hours[key] = hours.get(key, 0) + 1
     ids: dict[str, int] = {}
     with transaction.atomic():
-        _relax_durability()
+        # A crash may lose the last moments of counts, never corrupt them.
+        relax_durability()
         for fingerprint, group in groups.items():
             last = group[-1]
             incident, sampled = count_event(last, amount=len(group))
@@ -60,13 +62,6 @@ def write(occurrences: list[Occurrence]) -> list[int]:
         for (hour, status_class), amount in hours.items():
             count_hour(hour, status_class, amount)
     return [ids[o.fingerprint] for o in occurrences]
-
-
-def _relax_durability() -> None:
-    connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def count_event(occurrence: Occurrence, amount: int = 1) -> tuple[int, bool]:

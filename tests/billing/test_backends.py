@@ -9,9 +9,9 @@ import pytest
 from errorkit import InsufficientBalance
 from errorkit.billing.backends import HoldNotActive, ModelBalanceBackend
 from errorkit.billing.funds import add_funds, funds_of
-from errorkit.billing.models import CreditAccount, Hold, LedgerEntry
+from errorkit.billing.models import Hold, LedgerEntry
 from errorkit.signals import request_superseded
-from tests.helpers import lapse
+from tests.helpers import assert_ledger_adds_up, balance_of, lapse
 
 pytestmark = pytest.mark.django_db
 
@@ -23,19 +23,12 @@ def state(user) -> tuple[Decimal, Decimal]:
     return funds.balance, funds.held
 
 
-def assert_ledger_adds_up(user) -> None:
-    account = CreditAccount.objects.get(owner=user)
-    entries = LedgerEntry.objects.filter(account=account)
-    assert sum(entries.values_list("amount", flat=True)) == account.balance
-    assert sum(entries.values_list("held", flat=True)) == account.held
-
-
 def test_a_hold_reserves_and_a_post_charges(api_user):
     hold = backend.hold(api_user, Decimal("1.00"), timeout=60, request_id="r-1")
     assert state(api_user) == (Decimal("9.00"), Decimal("1.00"))
     backend.post(hold)
     assert state(api_user) == (Decimal("9.00"), Decimal("0"))
-    assert CreditAccount.objects.get(owner=api_user).balance == Decimal("9.00")
+    assert balance_of(api_user) == Decimal("9.00")
     assert set(LedgerEntry.objects.values_list("request_id", flat=True)) == {"", "r-1"}
     assert_ledger_adds_up(api_user)
 
@@ -80,7 +73,7 @@ def test_a_late_post_never_takes_the_balance_below_what_others_hold(api_user):
     with pytest.raises(InsufficientBalance):
         backend.post(hold)
     assert state(api_user) == (Decimal("2.00"), Decimal("8.00"))
-    assert CreditAccount.objects.get(owner=api_user).balance == Decimal("10.00")
+    assert balance_of(api_user) == Decimal("10.00")
     assert_ledger_adds_up(api_user)
 
 
@@ -113,7 +106,7 @@ def test_spending_to_zero_in_cents_leaves_exactly_zero(django_user_model):
     for _ in range(10):
         backend.post(backend.hold(user, Decimal("0.01"), timeout=60))
     assert backend.hold(user, Decimal("0.01"), timeout=60) is None
-    assert CreditAccount.objects.get(owner=user).balance == 0
+    assert balance_of(user) == 0
     assert_ledger_adds_up(user)
 
 

@@ -11,8 +11,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 import errorkit
+from errorkit.billing.funds import funds_of
 from errorkit.billing.models import CreditAccount, Hold, LedgerEntry
-from tests.helpers import assert_error, balance_of, post_task
+from tests.helpers import assert_error, assert_ledger_adds_up, balance_of, post_task
 from tests.testapp.models import Task
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +22,6 @@ pytestmark = pytest.mark.django_db
 def kinds(user) -> list[str]:
     entries = LedgerEntry.objects.filter(account__owner=user).order_by("id")
     return list(entries.values_list("kind", flat=True))
-
-
-def assert_ledger_adds_up(user) -> None:
-    """The entries sum to the settled balance and to what is held."""
-    account = CreditAccount.objects.get(owner=user)
-    entries = LedgerEntry.objects.filter(account=account)
-    # Added in Python: SQLite's SUM of decimals is a float.
-    assert sum(entries.values_list("amount", flat=True)) == account.balance
-    assert sum(entries.values_list("held", flat=True)) == account.held
 
 
 def test_a_success_holds_then_posts_its_price_once(api, api_user):
@@ -50,7 +42,7 @@ def test_a_failed_job_is_voided_and_costs_nothing(api, api_user, kind, status):
     assert post_task(api, {"kind": kind, "payload": 1}).status_code == status
     assert balance_of(api_user) == Decimal("10.00")
     assert kinds(api_user) == ["top_up", "hold", "void"]
-    assert CreditAccount.objects.get(owner=api_user).held == 0
+    assert funds_of(api_user).held == 0
     assert_ledger_adds_up(api_user)
 
 

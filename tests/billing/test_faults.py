@@ -28,25 +28,30 @@ from tests.services import requires_postgres
 
 pytestmark = requires_postgres
 
+ACCOUNT = "errorkit_billing_creditaccount"
+HOLD = "errorkit_billing_hold"
+LEDGER = "errorkit_billing_ledgerentry"
 HOLD_TIMEOUT = 3  # seconds: the demo's DEMO_HOLD_TIMEOUT, short
 
 
 def money(url: str) -> dict:
-    """The account as stored, straight from PostgreSQL."""
+    """The account as its ledger and holds tell it, straight from PostgreSQL."""
     with psycopg.connect(url) as db:
-        balance, held = db.execute(
-            "SELECT balance, held FROM errorkit_billing_creditaccount"
+        settled, held = db.execute(
+            f"SELECT a.balance - COALESCE(SUM(h.posted_amount) FILTER ("
+            f"  WHERE h.status = 'posted' AND NOT h.folded), 0), "
+            f"a.held - COALESCE(SUM(h.amount) FILTER ("
+            f"  WHERE NOT h.folded AND h.status IN ('posted', 'voided')), 0) "
+            f"FROM {ACCOUNT} a LEFT JOIN {HOLD} h ON h.account_id = a.id "
+            f"GROUP BY a.id"
         ).fetchone()
         amount, held_sum = db.execute(
-            "SELECT COALESCE(SUM(amount), 0), COALESCE(SUM(held), 0) "
-            "FROM errorkit_billing_ledgerentry"
+            f"SELECT COALESCE(SUM(amount), 0), COALESCE(SUM(held), 0) FROM {LEDGER}"
         ).fetchone()
-        kinds = [
-            k for (k,) in db.execute("SELECT kind FROM errorkit_billing_ledgerentry")
-        ]
+        kinds = [k for (k,) in db.execute(f"SELECT kind FROM {LEDGER}")]
         tasks = db.execute("SELECT COUNT(*) FROM testapp_task").fetchone()[0]
-    assert (amount, held_sum) == (balance, held), "the ledger sums to the account"
-    return {"balance": balance, "held": held, "kinds": sorted(kinds), "tasks": tasks}
+    assert (amount, held_sum) == (settled, held), "the ledger sums to the account"
+    return {"balance": settled, "held": held, "kinds": sorted(kinds), "tasks": tasks}
 
 
 def account(base: str, key: str) -> dict:

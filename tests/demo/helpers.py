@@ -19,6 +19,7 @@ def post_job(client: Any, body: Any = None, *, key: str | None = None, **extra: 
 
 
 def balance_of(user: Any) -> Decimal:
-    from errorkit.billing.models import CreditAccount
+    """The settled balance (the public funds_of; holds already posted in)."""
+    from errorkit.billing.funds import funds_of
 
-    return CreditAccount.objects.get(owner=user).balance
+    return funds_of(user).settled

@@ -66,14 +66,15 @@ def caller(username: str, balance: str):
 
 
 def money(user) -> dict:
-    from errorkit.billing.models import CreditAccount, LedgerEntry
+    from errorkit.billing.funds import funds_of
+    from errorkit.billing.models import LedgerEntry
 
-    account = CreditAccount.objects.get(owner=user)
-    entries = LedgerEntry.objects.filter(account=account)
+    funds = funds_of(user)
+    entries = LedgerEntry.objects.filter(account__owner=user)
     # Added in Python: SQLite's SUM of decimals is a float.
     return {
-        "balance": str(account.balance),
-        "held": str(account.held),
+        "balance": str(funds.settled),
+        "held": str(funds.held),
         "ledger_sum": str(sum(entries.values_list("amount", flat=True), Decimal(0))),
         "ledger_held": str(sum(entries.values_list("held", flat=True), Decimal(0))),
         "holds": entries.filter(kind="hold").count(),

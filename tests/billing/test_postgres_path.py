@@ -1,0 +1,35 @@
+"""The billing tests again with PostgreSQL as the default database, where
+ModelBalanceBackend takes its fast path (errorkit.billing.pg) instead of the
+ORM's: both must keep every promise the same."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.served import ROOT, environment, fresh_postgres
+from tests.services import requires_postgres
+
+BILLING_TESTS = [
+    "tests/billing/test_backends.py",
+    "tests/billing/test_decorators.py",
+    "tests/billing/test_commands.py",
+    "tests/billing/test_admin.py",
+    "tests/idempotency/test_decorators.py",
+]
+
+
+@requires_postgres
+def test_the_billing_tests_pass_on_the_postgresql_path():
+    with fresh_postgres() as url:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+            + BILLING_TESTS,
+            cwd=ROOT,
+            env=environment(url),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    assert done.returncode == 0, done.stdout[-5000:]
+    assert " passed" in done.stdout.splitlines()[-1]
