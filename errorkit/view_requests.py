@@ -24,7 +24,7 @@ def find_request(args: tuple[Any, ...], decorator: str) -> Any:
 def require_autocommit(decorator: str, using: str = "default") -> None:
     """Refuse to run inside a transaction the decorator cannot commit.
 
-    A balance reservation or an idempotency claim must be committed before the
+    A balance hold or an idempotency claim must be committed before the
     view runs, or racing requests would not see it (and a row lock would be
     held for the whole view).
     """

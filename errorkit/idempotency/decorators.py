@@ -9,12 +9,15 @@ draft, Stripe's semantics).
 
 On unsafe methods a key of 1-255 printable ASCII characters is claimed, per
 caller, by a committed insert. A repeat of the same request replays the stored
-status, body and headers with ``Idempotent-Replayed: true``; the same key for a
-different request is 422; a repeat while the first still runs is 409 with
-``Retry-After``. Final answers (2xx, 4xx other than 409 and 429) are kept for
-``IDEMPOTENCY_TTL``; after a 5xx or 429 the key is released, so that the retry
-the errors page recommends runs again (and, with require_balance, costs nothing
-for the failed try).
+status, body and headers with ``Idempotent-Replayed: true`` and
+``Original-Request-ID``; the same key for a different request is 422; a repeat
+while the first still runs is 409 with ``Retry-After``. A success is stored in
+the transaction that records it (``errorkit.outcomes``), other final answers
+(4xx other than 409 and 429) after it, kept for ``IDEMPOTENCY_TTL``; after a
+5xx or 429 the key is released, so that the retry the errors page recommends
+runs again (and, with require_balance, costs nothing for the failed try). The
+claim's lease (``leases``) lapses with the request, so a dead request's key is
+taken over at once on PostgreSQL.
 """
 
 from __future__ import annotations
