@@ -114,7 +114,7 @@ REST_FRAMEWORK = {
         "errorkit.keys.permissions.ReadOnlyKeyPermission",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["errorkit.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": None,
     # GET /v1/schema documents every operation's error responses.
     "DEFAULT_SCHEMA_CLASS": "errorkit.openapi.AutoSchema",

@@ -45,6 +45,11 @@ DEFAULTS: dict[str, Any] = {
     # Bodies larger than this answer 413 on API paths; None follows Django's
     # DATA_UPLOAD_MAX_MEMORY_SIZE (multipart uploads excepted, as in Django).
     "MAX_BODY_SIZE": None,
+    # errorkit.parsers.JSONParser: deeper bodies answer 400 invalid_request.
+    "JSON_MAX_DEPTH": 64,
+    # retryAfter of the 503 that answers when the database (or another
+    # backing service) cannot be reached.
+    "OUTAGE_RETRY_AFTER": 5,
     # Rate limits (errorkit.limits). Proxies whose X-Forwarded-For is
     # believed: None (ignore the header: a caller could pick a fresh bucket
     # with it), a count of proxies in front of Django, or a list of their

@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import db
 from django.core import exceptions as django_exceptions
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf
 
 from . import exceptions as ek
+from .conf import errorkit_settings
 from .formatting import flatten_errors, validation_message
 
 Converter = Callable[[Any], ek.APIError]
@@ -137,6 +140,20 @@ def _with_drf_message(cls: type[ek.APIError]) -> Converter:
     return lambda exc: _replace_drf_default(exc, cls)
 
 
+WRONG_HOST = _("This API does not serve the host this request names.")
+OUTAGE_FINGERPRINT = "backing-service-unavailable:database"
+
+
+def _from_outage(exc: BaseException) -> ek.APIError:
+    """The database cannot be reached: 503 and a retry, not a bug. Every such
+    answer, from any view, is one incident."""
+    error = ek.ServiceUnavailable(
+        retry_after=ek.whole_seconds(errorkit_settings.OUTAGE_RETRY_AFTER)
+    )
+    error.fingerprint = OUTAGE_FINGERPRINT
+    return error
+
+
 CONVERSIONS: list[tuple[tuple[type[BaseException], ...], Converter]] = [
     ((ek.APIError,), lambda exc: exc),
     ((drf.ValidationError,), _from_drf_validation),
@@ -150,10 +167,13 @@ CONVERSIONS: list[tuple[tuple[type[BaseException], ...], Converter]] = [
     ((drf.Throttled,), _from_throttled),
     ((drf.APIException,), _from_generic_drf),
     ((Ratelimited,), _with_default(ek.RateLimitExceeded)),
+    # Connection errors; a constraint or a query's own error stays a bug.
+    ((db.OperationalError, db.InterfaceError), _from_outage),
     ((Http404,), _with_message(ek.NotFound)),
     ((django_exceptions.PermissionDenied,), _with_message(ek.Forbidden)),
     ((django_exceptions.ValidationError,), _from_django_validation),
     ((django_exceptions.RequestDataTooBig,), _with_default(ek.PayloadTooLarge)),
+    ((django_exceptions.DisallowedHost,), lambda exc: ek.Forbidden(WRONG_HOST)),
     # The text of these names hosts and limits of the server: not for callers.
     (
         (

@@ -27,6 +27,8 @@ class Error:
     retry_after: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Groups incidents (errorkit.incidents); never rendered.
+    fingerprint: str | None = None
 
 
 def format_error(error: Error) -> dict[str, Any]:

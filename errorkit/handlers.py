@@ -80,6 +80,7 @@ class ExceptionHandler:
             retry_after=retry_after,
             headers=self.get_headers(api_error, retry_after, request_id),
             extra=dict(api_error.extra),
+            fingerprint=api_error.fingerprint,
         )
 
     def get_message(self, api_error: ek.APIError, code: str) -> str:

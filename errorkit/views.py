@@ -10,12 +10,15 @@ and, for CSRF failures, ``CSRF_FAILURE_VIEW = "errorkit.views.csrf_failure"``
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
 
 from . import exceptions as ek
+from .conversion import convert_exception
 from .handlers import error_response
 from .routing import is_api_request
 
@@ -48,7 +51,12 @@ def handler500(request: HttpRequest) -> HttpResponse:
     # Django has already sent got_request_exception and logged the traceback.
     if not is_api_request(request):
         return defaults.server_error(request)
-    return error_response(request, ek.InternalError())
+    # Django calls this while it handles the exception (raised by a view or a
+    # middleware): one errorkit knows (the database unreachable) keeps its
+    # own answer.
+    exc = sys.exc_info()[1]
+    known = convert_exception(exc) if exc is not None else None
+    return error_response(request, known or ek.InternalError())
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -85,7 +85,7 @@ CSRF_FAILURE_VIEW = "errorkit.views.csrf_failure"
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "errorkit.handlers.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["errorkit.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "errorkit.openapi.AutoSchema",
 }

@@ -13,6 +13,7 @@ core_urlpatterns = [
     path("v1/test/raise-fn/<str:kind>", views.raise_function_view),
     path("v1/test/orders", views.OrderView.as_view()),
     path("v1/test/many", views.ManyErrorsView.as_view()),
+    path("v1/test/echo", views.EchoView.as_view()),
     path("v1/test/write-then-fail/<str:kind>", views.WriteThenFail.as_view()),
     path(
         "v1/test/write-then-fail-pg/<str:kind>", views.WriteThenFailPostgres.as_view()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import exceptions as django_exceptions
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET
@@ -79,6 +80,9 @@ RAISERS = {
     "bad_gateway": lambda: errorkit.BadGateway(),
     "service_unavailable": lambda: errorkit.ServiceUnavailable(retry_after=30),
     "service_unavailable_no_wait": lambda: errorkit.ServiceUnavailable(),
+    "db_down": lambda: OperationalError(
+        'connection to server at "10.0.0.5", port 5432 failed: Connection refused'
+    ),
 }
 
 
@@ -161,6 +165,13 @@ class OrderView(OpenView):
         serializer = OrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(serializer.validated_data, status=201)
+
+
+class EchoView(OpenView):
+    """Answers the parsed body: what the parser let through must render."""
+
+    def post(self, request: Request) -> Response:
+        return Response({"data": request.data})
 
 
 class ManyErrorsSerializer(serializers.Serializer):

@@ -54,7 +54,15 @@ def capture(request: HttpRequest, response: HttpResponseBase) -> Occurrence:
     stack = capture_exception(exc) if exc is not None else None
     frames = project_frames(stack.frames) if stack is not None else []
     return Occurrence(
-        fingerprint=fingerprint_of(request, response, exc, code, view, frames),
+        fingerprint=fingerprint_of(
+            request,
+            response,
+            exc,
+            code,
+            view,
+            frames,
+            own=error.fingerprint if error is not None else None,
+        ),
         title=title_of(exc, code, view, frames),
         code=code,
         status=status,

@@ -77,11 +77,15 @@ def fingerprint_of(
     code: str,
     view: str,
     frames: list[tuple[str, str]],
+    own: str | None = None,
 ) -> str:
+    """``own``: the fingerprint of the error errorkit answered, if it set one."""
     hook = errorkit_settings.INCIDENT_FINGERPRINT
     custom = hook(request, response, exc) if hook is not None else None
     if custom:
         return digest("hook", str(custom))
+    if own:
+        return digest("custom", own)
     if exc is not None:
         return exception_fingerprint(exc, view, frames)
     return error_fingerprint(code, response.status_code, view)

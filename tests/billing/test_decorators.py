@@ -58,8 +58,8 @@ def test_a_non_2xx_after_the_view_wrote_keeps_neither_the_rows_nor_the_money(
 
 
 def test_an_answer_that_cannot_be_rendered_is_not_charged(api, api_user):
-    # Valid JSON with a lone surrogate: the echo's answer cannot be encoded.
-    response = post_task(api, '{"kind": "echo", "payload": "\\ud800"}')
+    # The view's answer holds a lone surrogate: it cannot be encoded.
+    response = post_task(api, {"kind": "echo", "payload": {"unrenderable": True}})
     assert_error(response, 500, "internal_error")
     assert not Task.objects.exists()
     assert balance_of(api_user) == Decimal("10.00")

@@ -243,3 +243,10 @@ def test_a_bug_in_an_async_view_is_recorded_too():
     assert response.status_code == 500
     event = IncidentEvent.objects.get(request_id="async-bug")
     assert event.incident.title == "Boom in plain_async_raise"
+
+
+def test_a_database_outage_is_one_incident_whatever_the_view(client):
+    for path in ("/v1/test/raise/db_down", "/v1/plain/raise/db_down"):
+        assert client.get(path).status_code == 503
+    (incident,) = Incident.objects.all()
+    assert (incident.count, incident.error_code) == (2, "service_unavailable")

@@ -1,0 +1,126 @@
+"""``errorkit.parsers.JSONParser``: DRF's JSON parser, safe for hostile bodies.
+
+    REST_FRAMEWORK = {"DEFAULT_PARSER_CLASSES": ["errorkit.parsers.JSONParser"]}
+
+Every body it cannot take is a 400 ``invalid_request`` whose message tells the
+caller what to fix, never a parser's exception text: text that is not UTF-8,
+malformed JSON (with its line and column), nesting deeper than
+``ERRORKIT["JSON_MAX_DEPTH"]``, integers longer than Python converts, numbers
+too large for a float, and strings holding NUL or a lone UTF-16 surrogate,
+which no database column can store and no response can encode.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
+
+from .conf import errorkit_settings
+
+# Python's own limit for int(str) (sys.get_int_max_str_digits' default).
+MAX_INT_DIGITS = 4300
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class _Refused(ValueError):
+    """A value json.loads would take but the API cannot: its message is ours."""
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _Refused(
+            _("A number in the body has more than %(digits)d digits.")
+            % {"digits": MAX_INT_DIGITS}
+        )
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _Refused(_("A number in the body is too large."))
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(
+        _("%(name)s is not JSON: send numbers as finite values.") % {"name": name}
+    )
+
+
+def check_values(data: Any, max_depth: int) -> None:
+    """Walk ``data`` without recursion: depth, NUL and lone surrogates."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                raise _Refused(_unstorable())
+        elif isinstance(value, (dict, list)):
+            if depth > max_depth:
+                raise _Refused(_too_deep(max_depth))
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if _UNSTORABLE.search(key):
+                        raise _Refused(_unstorable())
+                    stack.append((item, depth + 1))
+            else:
+                stack.extend((item, depth + 1) for item in value)
+
+
+def _unstorable() -> str:
+    return _(
+        "The body holds a NUL character or a lone UTF-16 surrogate (\\u0000, "
+        "or \\ud800-\\udfff not in a pair): remove it."
+    )
+
+
+def _too_deep(max_depth: int) -> str:
+    return _("The body is nested more than %(depth)d levels deep.") % {
+        "depth": max_depth
+    }
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: dict[str, Any] | None = None,
+    ) -> Any:
+        encoding = parsers.get_encoding(parser_context or {})
+        raw = stream.read() if stream is not None else b""
+        try:
+            text = codecs.decode(raw, encoding)
+        except UnicodeDecodeError:
+            raise ParseError(
+                _("The body is not valid %(encoding)s text.")
+                % {"encoding": encoding.upper()}
+            ) from None
+        max_depth = errorkit_settings.JSON_MAX_DEPTH
+        try:
+            data = json.loads(
+                text,
+                parse_int=_int,
+                parse_float=_float,
+                parse_constant=_constant if self.strict else None,
+            )
+            check_values(data, max_depth)
+        except _Refused as exc:
+            raise ParseError(str(exc)) from None
+        except RecursionError:
+            raise ParseError(_too_deep(max_depth)) from None
+        except json.JSONDecodeError as exc:
+            raise ParseError(
+                _("The body is not valid JSON (line %(line)d, column %(column)d).")
+                % {"line": exc.lineno, "column": exc.colno}
+            ) from None
+        except ValueError:
+            raise ParseError(_("The body is not valid JSON.")) from None
+        return data
