@@ -83,6 +83,10 @@ DATABASES = {
     )
 }
 
+# A pooled connection the database dropped (a restart, an outage) is noticed
+# before the request uses it, so recovery costs no request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing with "database is locked":
     # BEGIN IMMEDIATE (Django 5.1+) takes it up front, and waits up to 20 s.
@@ -115,6 +119,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["errorkit.parsers.JSONParser"],
+    # Unknown query parameters are ignored: ?format= picks no renderer.
+    "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": None,
     # GET /v1/schema documents every operation's error responses.
     "DEFAULT_SCHEMA_CLASS": "errorkit.openapi.AutoSchema",

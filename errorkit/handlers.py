@@ -125,7 +125,7 @@ class ExceptionHandler:
                 body, status=error.status, headers=error.headers
             )
         else:
-            response = JsonResponse(body, status=error.status, headers=error.headers)
+            response = json_error_response(error, body)
         if self.request is not None:
             state_of(self.request).error = error
         return response
@@ -152,6 +152,15 @@ class ExceptionHandler:
     def set_rollback(self) -> None:
         # As DRF's handler: the request's atomic block, if any, is rolled back.
         set_rollback()
+
+
+def json_error_response(
+    error: Error, body: dict[str, Any] | None = None
+) -> HttpResponse:
+    """``error`` as ``application/json``, whatever renderer a view negotiated."""
+    if body is None:
+        body = errorkit_settings.FORMATTER(error)
+    return JsonResponse(body, status=error.status, headers=error.headers)
 
 
 def exception_handler(exc: BaseException, context: dict[str, Any]) -> HttpResponse:

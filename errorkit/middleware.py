@@ -15,9 +15,9 @@ from django.http import HttpRequest, HttpResponseBase
 from .body_size import body_size_error
 from .conf import errorkit_settings
 from .conversion import convert_exception, error_for_status
-from .handlers import error_response
+from .handlers import error_response, json_error_response
 from .request_id import assign_request_id, current_request_id
-from .routing import is_api_request, is_json_response_type
+from .routing import is_api_request, is_json_response_type, media_type
 from .signals import api_request_started, error_response_finished
 from .state import state_of
 
@@ -111,8 +111,24 @@ class ErrorkitMiddleware:
             # same answer and must not be logged a second time.
             if getattr(replaced, "_has_been_logged", False):
                 response._has_been_logged = True  # type: ignore[attr-defined]
+        elif self.rendered_otherwise(request, response):
+            # errorkit's error, rendered by a view's own renderer (an OpenAPI
+            # document's, say): the error body is application/json, always.
+            logged = getattr(response, "_has_been_logged", False)
+            response = json_error_response(state_of(request).error)
+            response._has_been_logged = logged  # type: ignore[attr-defined]
         response[errorkit_settings.REQUEST_ID_HEADER] = assign_request_id(request)
         return response
+
+    @staticmethod
+    def rendered_otherwise(request: HttpRequest, response: HttpResponseBase) -> bool:
+        error = state_of(request).error
+        return (
+            error is not None
+            and error.status == response.status_code
+            and not response.streaming
+            and media_type(response.get("Content-Type")) != "application/json"
+        )
 
     @staticmethod
     def needs_json_body(request: HttpRequest, response: HttpResponseBase) -> bool:

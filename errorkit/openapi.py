@@ -165,6 +165,8 @@ class AutoSchema(SpectacularAutoSchema):
             yield ek.Forbidden
         if self.has_path_parameters() or self.is_paginated():
             yield ek.NotFound
+        if self.view.get_renderers():
+            yield ek.NotAcceptable  # an Accept header no renderer serves
         declared = declarations_of(self.view_method()).errors
         yield from declared
         throttled = bool(self.view.get_throttles())

@@ -8,9 +8,14 @@ from .conf import errorkit_settings
 from .state import state_of
 
 
-def _is_json_media_type(media_type: str) -> bool:
-    media_type = media_type.split(";", 1)[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
+def media_type(content_type: str | None) -> str:
+    """``application/json`` of ``application/json; charset=utf-8``."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _is_json_media_type(value: str) -> bool:
+    value = media_type(value)
+    return value == "application/json" or value.endswith("+json")
 
 
 def accepts_only_json(request: HttpRequest) -> bool:

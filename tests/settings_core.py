@@ -86,6 +86,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "errorkit.handlers.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["errorkit.parsers.JSONParser"],
+    # Unknown query parameters are ignored: ?format= picks no renderer.
+    "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "errorkit.openapi.AutoSchema",
 }

@@ -3,6 +3,7 @@ as decorators; the views themselves only say what a job does."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from .serializers import (
     ModelListSerializer,
     ModelSerializer,
 )
+
+JOB_ID = re.compile(r"job_[0-9a-f]{24}")
 
 
 class UpstreamCrashed(RuntimeError):
@@ -116,9 +119,12 @@ class JobDetail(APIView):
     @extend_schema(operation_id="get_job", responses=JobSerializer)
     @errorkit.raises(JobNotFound)
     def get(self, request: Request, job_id: str) -> Response:
-        job = Job.objects.filter(pk=job_id, owner=request.user).first()
-        if job is None:
-            raise JobNotFound(_("No job %(id)r.") % {"id": job_id})
+        # Only a well-formed id reaches the database (PostgreSQL refuses a NUL).
+        job = JOB_ID.fullmatch(job_id) and (
+            Job.objects.filter(pk=job_id, owner=request.user).first()
+        )
+        if not job:
+            raise JobNotFound(_("No job %(id)r.") % {"id": job_id[:64]})
         return Response(JobSerializer(job).data)
 
 

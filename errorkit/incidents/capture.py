@@ -8,7 +8,8 @@ done only for the events that sampling keeps.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -93,54 +94,105 @@ class RawEvent:
     key_prefix: str
     stack: CapturedException | None
 
+    # What could not be read from the request, said on the event.
+    notes: list[str] = field(default_factory=list)
+
     def build(self) -> dict[str, Any]:
-        return {
+        """The event's fields, scrubbed; a part that cannot be built is said
+        in its place, never the reason the event is lost."""
+        notes = list(self.notes)
+
+        def part(name: str, make: Callable[[], Any], default: Any) -> Any:
+            try:
+                return make()
+            except Exception as exc:  # RecursionError included: hostile input
+                notes.append(
+                    f"[errorkit: the {name} could not be kept: {type(exc).__name__}]"
+                )
+                return default
+
+        built = {
             "request_id": self.request_id,
             "status_code": self.status_code,
-            "method": self.method,
-            "path": scrub_text(self.path)[:2048],
-            "query": urlencode(scrub(self.query), doseq=True),
-            "headers": scrub(self.headers),
-            "body": self._body(),
+            "method": self.method[:16],
+            "path": part("path", lambda: scrub_text(self.path)[:2048], ""),
+            "query": part(
+                "query", lambda: urlencode(scrub(self.query), doseq=True), ""
+            ),
+            "headers": part("headers", lambda: scrub(self.headers), {}),
+            "body": part("body", self._body, ""),
             "user": self.user,
             "key_prefix": self.key_prefix,
-            "traceback": scrub_text("".join(self.stack.format())) if self.stack else "",
+            "traceback": part("traceback", self._traceback, ""),
         }
+        if notes:
+            built["body"] = "\n".join([*notes, built["body"]])
+        return built
+
+    def _query(self) -> str:
+        return urlencode(scrub(self.query), doseq=True)
+
+    def _traceback(self) -> str:
+        return scrub_text("".join(self.stack.format())) if self.stack else ""
 
     def _body(self) -> str:
         limit = errorkit_settings.INCIDENT_BODY_LIMIT
         text = self.body[: limit * 4].decode("utf-8", "replace")
         try:
             text = json.dumps(scrub(json.loads(text)))
-        except ValueError:
+        except (ValueError, RecursionError):
             if self.form is not None:
                 text = urlencode(scrub(self.form), doseq=True)
         return scrub_text(text)[:limit]
 
 
+def attempt(
+    notes: list[str], failure: str, make: Callable[[], Any], default: Any
+) -> Any:
+    """``make()``, or ``default`` and a note saying what failed: a broken
+    stream, a body too large, bad bytes, hostile nesting (RecursionError)."""
+    try:
+        return make()
+    except Exception as exc:
+        notes.append(f"[errorkit: {failure}: {type(exc).__name__}]")
+        return default
+
+
+def _read(notes: list[str], name: str, read: Callable[[], Any], default: Any) -> Any:
+    return attempt(notes, f"the {name} could not be read", read, default)
+
+
+def _body_of(request: HttpRequest) -> bytes:
+    try:
+        return request.body
+    except RawPostDataException:  # a stream no one kept: nothing to show
+        return b""
+
+
 def raw_event(
     request: HttpRequest, status: int, stack: CapturedException | None
 ) -> RawEvent:
-    try:
-        body = request.body
-    except RawPostDataException:  # a stream no one kept: nothing to show
-        body = b""
-    form = (
-        dict(request.POST.lists())
-        if request.content_type == "application/x-www-form-urlencoded"
-        else None
-    )
+    """The request as it is; never raises (what it cannot read, it notes)."""
+    notes: list[str] = []
+    form_type = request.content_type == "application/x-www-form-urlencoded"
     user = getattr(request, "user", None)
     return RawEvent(
         request_id=(state_of(request).request_id or "")[:200],
         status_code=status,
         method=request.method or "",
         path=request.path,
-        query=dict(request.GET.lists()),
-        headers=dict(request.headers),
-        body=body,
-        form=form,
-        user=str(user)[:255] if user is not None and user.is_authenticated else "",
-        key_prefix=getattr(getattr(request, "auth", None), "prefix", "")[:16],
+        query=_read(notes, "query", lambda: dict(request.GET.lists()), {}),
+        headers=_read(notes, "headers", lambda: dict(request.headers), {}),
+        body=_read(notes, "body", lambda: _body_of(request), b""),
+        form=_read(notes, "form", lambda: dict(request.POST.lists()), None)
+        if form_type
+        else None,
+        user=_read(notes, "user", lambda: _user_name(user), ""),
+        key_prefix=str(getattr(getattr(request, "auth", None), "prefix", ""))[:16],
         stack=stack,
+        notes=notes,
     )
+
+
+def _user_name(user: Any) -> str:
+    return str(user)[:255] if user is not None and user.is_authenticated else ""

@@ -22,22 +22,36 @@ logger = logging.getLogger("errorkit.incidents")
 class BackgroundWriter:
     """Writes occurrences from a thread of this process, in batches.
 
-    The request only queues what it captured. Counts stay exact as long as the
-    process ends normally (an ``atexit`` flush writes what is queued); a
-    killed process loses what it had not written yet.
+    The request only queues what it captured. A batch that fails is retried
+    on a fresh connection (the database may be restarting), and while it
+    still fails each event is tried alone, so that one event that cannot be
+    stored never takes its batch with it. The queue is bounded
+    (``max_queued``): past it, events are dropped and the count is logged.
+    Counts stay exact as long as the process ends normally (an ``atexit``
+    flush writes what is queued); a killed process loses what it had not
+    written yet.
     """
 
     batch_size = 500
+    max_queued = 100_000
+    # While the database cannot be reached: how often, and how many times, a
+    # batch is tried again before it is dropped (and said so).
+    retry_every = 1.0
+    retries = 60
 
     def __init__(self) -> None:
-        self.queue: queue.Queue[Occurrence] = queue.Queue()
+        self.queue: queue.Queue[Occurrence] = queue.Queue(self.max_queued)
         self.thread: threading.Thread | None = None
         self.pid: int | None = None
         self.lock = threading.Lock()
+        self.dropped = 0
 
     def submit(self, occurrence: Occurrence) -> None:
         self._ensure_running()
-        self.queue.put(occurrence)
+        try:
+            self.queue.put_nowait(occurrence)
+        except queue.Full:
+            self._drop(1, "the queue is full")
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything queued is written; False if time ran out."""
@@ -60,17 +74,27 @@ class BackgroundWriter:
         if self._running_here():
             return
         with self.lock:
-            if not self._running_here():
-                self.queue = queue.Queue()
+            if self._running_here():
+                return
+            if self.pid != os.getpid():
+                # A fork's copy of the parent's queue is not this process's.
+                self.queue = queue.Queue(self.max_queued)
                 self.pid = os.getpid()
-                self.thread = threading.Thread(
-                    target=self._run, name="errorkit-incidents", daemon=True
-                )
-                self.thread.start()
+            self.thread = threading.Thread(
+                target=self._run, name="errorkit-incidents", daemon=True
+            )
+            self.thread.start()
+
+    def _drop(self, count: int, why: str) -> None:
+        self.dropped += count
+        logger.error(
+            "Dropped %d incident events (%s); %d dropped by this process in all",
+            count,
+            why,
+            self.dropped,
+        )
 
     def _run(self) -> None:
-        from django.db import connection
-
         while True:
             batch = [self.queue.get()]
             while len(batch) < self.batch_size:
@@ -79,13 +103,55 @@ class BackgroundWriter:
                 except queue.Empty:
                     break
             try:
-                write(batch)
-            except Exception:
-                logger.exception("Could not record %d incident events", len(batch))
+                self._write(batch)
             finally:
-                connection.close_if_unusable_or_obsolete()
                 for _ in batch:
                     self.queue.task_done()
+
+    def _write(self, batch: list[Occurrence]) -> None:
+        from django.db import connection
+
+        for attempt in range(self.retries + 1):
+            try:
+                write(batch)
+                return
+            except Exception:
+                connection.close()  # the next try on a fresh connection
+                if _reachable():
+                    break  # the database answers: an event is to blame
+                if attempt < self.retries:
+                    time.sleep(self.retry_every)
+        else:
+            self._drop(len(batch), "the database stayed unreachable")
+            return
+        self._write_each(batch)
+
+    def _write_each(self, batch: list[Occurrence]) -> None:
+        from django.db import connection
+
+        for occurrence in batch:
+            try:
+                write([occurrence])
+            except Exception:
+                connection.close()
+                logger.exception(
+                    "Could not record an incident event (request %s)",
+                    occurrence.event.request_id or "-",
+                )
+                self._drop(1, "it could not be stored")
+
+
+def _reachable() -> bool:
+    """Whether the database answers a trivial query now."""
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        connection.close()
+        return False
 
 
 writer = BackgroundWriter()

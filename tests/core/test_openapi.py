@@ -99,9 +99,17 @@ def schema_of(*patterns) -> dict:
 
 def test_an_open_read_can_only_fail_on_our_side():
     paths = schema_of(path("items", OpenItemView.as_view()))["paths"]
-    assert statuses(paths["/items"]["get"]) == {"200", "500"}
+    # 406: an Accept header no renderer of the view serves.
+    assert statuses(paths["/items"]["get"]) == {"200", "406", "500"}
     # A body can be invalid, too large or of the wrong type.
-    assert statuses(paths["/items"]["post"]) == {"201", "400", "413", "415", "500"}
+    assert statuses(paths["/items"]["post"]) == {
+        "201",
+        "400",
+        "406",
+        "413",
+        "415",
+        "500",
+    }
 
 
 def test_authentication_permissions_and_path_parameters_add_401_403_404():
@@ -111,6 +119,7 @@ def test_authentication_permissions_and_path_parameters_add_401_403_404():
         "401",
         "403",
         "404",
+        "406",
         "500",
     }
 
@@ -131,7 +140,13 @@ def test_viewset_actions_document_what_they_declare():
     view = ItemViewSet.as_view({"get": "retrieve"})
     paths = schema_of(path("things/<int:pk>", view))["paths"]
     responses = paths["/things/{id}"]["get"]["responses"]
-    assert statuses(paths["/things/{id}"]["get"]) == {"200", "404", "500", "502"}
+    assert statuses(paths["/things/{id}"]["get"]) == {
+        "200",
+        "404",
+        "406",
+        "500",
+        "502",
+    }
     assert example_codes(responses["502"]) == {"upstream_failed"}
 
 

@@ -37,3 +37,34 @@ def test_rows_over_http(live_server, api_key):
         f"{url}/v1/jobs", json={"model": "demo-echo", "input": [0]}, timeout=10
     )
     assert job.status_code == 201 and job.json()["output"] == [0]
+
+
+@pytest.mark.parametrize(
+    "method, path, headers, status",
+    [
+        ("post", "/v1/schema", {}, 405),
+        ("get", "/v1/schema", {"HTTP_ACCEPT": "text/html"}, 406),
+        ("get", "/v1/models", {"HTTP_ACCEPT": "text/html"}, 406),
+    ],
+)
+def test_errors_are_application_json_whatever_the_view_renders(
+    client, api_key, method, path, headers, status
+):
+    response = getattr(client, method)(
+        path, HTTP_AUTHORIZATION=f"Bearer {api_key}", **headers
+    )
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["requestId"] == response["X-Request-ID"]
+
+
+@pytest.mark.parametrize("path", ["/v1/schema?format=xml", "/v1/models?format=xml"])
+def test_unknown_query_parameters_are_ignored(client, api_key, path):
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {api_key}")
+    assert response.status_code == 200
+
+
+def test_a_nul_in_a_job_id_is_job_not_found(client, api_key):
+    response = client.get("/v1/jobs/%00", HTTP_AUTHORIZATION=f"Bearer {api_key}")
+    assert response.status_code == 404
+    assert response.json()["error"] == "job_not_found"

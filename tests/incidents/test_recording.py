@@ -250,3 +250,37 @@ def test_a_database_outage_is_one_incident_whatever_the_view(client):
         assert client.get(path).status_code == 503
     (incident,) = Incident.objects.all()
     assert (incident.count, incident.error_code) == (2, "service_unavailable")
+
+
+def test_what_cannot_be_read_from_the_request_is_noted_not_lost():
+    from django.test import RequestFactory
+
+    from errorkit.incidents.capture import capture
+
+    class Broken:
+        def read(self, *args):
+            raise OSError("the client went away")
+
+        def close(self):
+            pass
+
+    class Answer:
+        status_code = 500
+
+    request = RequestFactory().post("/v1/x", "{}", content_type="application/json")
+    request._stream = Broken()
+    event = capture(request, Answer()).event.build()
+    assert (
+        "[errorkit: the body could not be read: UnreadablePostError]" in event["body"]
+    )
+
+
+def test_a_hostile_body_is_kept_as_text(client):
+    from django.test import RequestFactory
+
+    from errorkit.incidents.capture import raw_event
+
+    deep = "[" * 20_000 + "]" * 20_000
+    request = RequestFactory().post("/v1/x", deep, content_type="application/json")
+    built = raw_event(request, 500, None).build()
+    assert built["body"].startswith("[[[[")

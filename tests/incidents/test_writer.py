@@ -51,3 +51,23 @@ def test_a_failing_write_is_logged_and_the_caller_is_not_affected(client, caplog
     client.get("/v1/test/bug/first")  # the writer goes on after a failure
     assert writer.flush(timeout=30)
     assert Incident.objects.get().count == 1
+
+
+def test_one_event_that_cannot_be_stored_does_not_take_its_batch(client, caplog):
+    from django.test import RequestFactory
+
+    from errorkit.incidents.capture import capture
+    from errorkit.incidents.writer import BackgroundWriter
+
+    class Answer:
+        status_code = 500
+
+    good = [capture(RequestFactory().get(f"/v1/x/{n}"), Answer()) for n in range(2)]
+    bad = capture(RequestFactory().get("/v1/x/bad"), Answer())
+    bad.now = None  # cannot be counted
+    own = BackgroundWriter()
+    with caplog.at_level(logging.ERROR, logger="errorkit.incidents"):
+        own._write([good[0], bad, good[1]])
+    assert Incident.objects.get().count == 2
+    assert own.dropped == 1
+    assert any("Dropped 1 incident events" in r.getMessage() for r in caplog.records)
