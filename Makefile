@@ -6,7 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install test demo lint format bench browser clean
+WORKERS ?= 4
+
+.PHONY: install test demo serve lint format bench browser clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +32,14 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_setup --host $(HOST)
 	$(PY) manage.py runserver $(HOST)
+
+# The same demo under gunicorn, several worker processes, on DATABASE_URL and
+# REDIS_URL (set both for counts and money shared by every process).
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_setup --host $(HOST)
+	$(VENV)/bin/gunicorn demo_project.wsgi:application --bind $(HOST) \
+		--workers $(WORKERS) --access-logfile -
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -108,9 +108,14 @@ _BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
 def header_parameter(header: HeaderParameter) -> OpenApiParameter:
+    schema: dict[str, Any] = {"type": "string", "minLength": 1}
+    if header.pattern is not None:
+        schema["pattern"] = header.pattern
+    if header.max_length is not None:
+        schema["maxLength"] = header.max_length
     return OpenApiParameter(
         header.name,
-        type=str,
+        type=schema,
         location=OpenApiParameter.HEADER,
         description=header.description,
     )

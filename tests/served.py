@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -43,9 +44,11 @@ def fresh_postgres() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def environment(database_url: str, **extra: str) -> dict[str, str]:
+def environment(
+    database_url: str, settings: str = "tests.settings", **extra: str
+) -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": database_url, **extra}
-    env["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    env["DJANGO_SETTINGS_MODULE"] = settings
     return env
 
 
@@ -70,15 +73,24 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterator[str]:
-    """tests.wsgi under gunicorn; its base URL once it answers."""
+def gunicorn(
+    database_url: str,
+    workers: int = 2,
+    app: str = "tests.wsgi:application",
+    settings: str = "tests.settings",
+    **env: str,
+) -> Iterator[str]:
+    """``app`` under gunicorn; its base URL once it answers."""
     port = free_port()
+    # A file, not a pipe: a worker that logs more than a pipe holds would
+    # block on its next line.
+    log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "tests.wsgi:application",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -89,9 +101,9 @@ def gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterator[str]:
             "1",
         ],
         cwd=ROOT,
-        env=environment(database_url, **env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        env=environment(database_url, settings, **env),
+        stdout=log,
+        stderr=log,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -105,6 +117,7 @@ def gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
 
 
 def answers(base: str) -> bool:

@@ -30,8 +30,14 @@ REST_FRAMEWORK = {
 # background writer has tests of its own.
 ERRORKIT = {
     "API_PATH_PREFIXES": ["/v1/"],
-    "INCIDENT_RECORDING": "sync",
+    "INCIDENT_RECORDING": os.environ.get("TEST_INCIDENT_RECORDING", "sync"),
     # Short in the fault tests, which serve these settings with gunicorn.
     "BALANCE_HOLD_TIMEOUT": float(os.environ.get("TEST_HOLD_TIMEOUT", "300")),
 }
 TEST_TASKS_RATE = "1000/m"
+
+# Served by gunicorn in the outage tests: persistent connections, checked
+# before each request, as a production project would set them.
+if os.environ.get("TEST_PERSISTENT_CONNECTIONS"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -4,7 +4,8 @@ from .models import Job
 
 
 class JobRequestSerializer(serializers.Serializer):
-    model = serializers.CharField(max_length=64)
+    # Blank or all-space ids are refused, and the schema says so (pattern).
+    model = serializers.RegexField(r"^\s*\S[\s\S]*$", max_length=64)
     input = serializers.JSONField(allow_null=True)
 
 

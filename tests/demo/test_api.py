@@ -152,3 +152,30 @@ def test_a_replay_has_its_own_request_id_and_names_the_original(api, api_user):
     assert again["X-Request-ID"] == "again-1"
     assert again["Original-Request-ID"] == first["X-Request-ID"] == "first-1"
     assert again.content == first.content
+
+
+HOSTILE_JOBS = [
+    b'{"model": "demo-echo", "input": ' + b"[" * 100_000,
+    b'{"model": "demo-echo", "input": ' + b"[" * 5_000 + b"]" * 5_000 + b"}",
+    b'{"model": "demo-echo", "input": "a\\u0000b"}',
+    b'{"model": "demo-echo", "input": "\\ud800"}',
+    b'{"model": "demo-echo", "input": "\xff\xfe"}',
+    b'{"model": "demo-echo", "input": ' + b"9" * 5_000 + b"}",
+    b'{"model": "demo-echo", "input": 1e999}',
+    b'{"model": ["x"], "input": 1}',
+    b'{"model": {}, "input": 1}',
+    b"[" * 100_000,
+]
+
+
+@pytest.mark.parametrize("body", HOSTILE_JOBS, ids=range(len(HOSTILE_JOBS)))
+def test_hostile_jobs_are_400_and_free(api, api_user, body):
+    response = api.post("/v1/jobs", body, content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    message = response.json()["message"]
+    assert "Expecting" not in message and "codec" not in message
+    assert balance_of(api_user) == Decimal("10.00")
+
+
+def test_a_host_the_api_does_not_serve_is_403(api):
+    assert_error(api.get("/v1/models", HTTP_HOST="evil.example"), 403, "forbidden")

@@ -53,3 +53,45 @@ def test_an_amount_the_ledger_cannot_hold_is_refused(args, api_user):
     from errorkit.billing.funds import funds_of
 
     assert funds_of(api_user).balance == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_printed_curl_line_answers_its_status(live_server, monkeypatch):
+    import re
+    import subprocess
+
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "pw")
+    out = StringIO()
+    host = live_server.url.removeprefix("http://")
+    call_command("demo_setup", "--host", host, stdout=out)
+    lines = out.getvalue().splitlines()
+    examples = [
+        (int(line.split()[1]), lines[n + 1].strip())
+        for n, line in enumerate(lines)
+        if line.startswith("  # ")
+    ]
+    assert {status for status, _ in examples} >= {
+        200,
+        201,
+        400,
+        401,
+        402,
+        403,
+        404,
+        405,
+        406,
+        409,
+        413,
+        415,
+        422,
+        429,
+        500,
+        502,
+        503,
+    }
+    for status, command in examples:
+        done = subprocess.run(
+            ["bash", "-c", command], capture_output=True, text=True, timeout=120
+        )
+        answered = re.findall(r"^HTTP/[\d.]+ (\d{3})", done.stdout, re.M)
+        assert answered and int(answered[-1]) == status, (command, done.stdout[:500])

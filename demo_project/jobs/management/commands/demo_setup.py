@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
+
+RUNNING_KEY = "demo-still-running"
 
 
 class Command(BaseCommand):
@@ -29,44 +32,156 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         secret = self.new_key(username, balance)
+        broke = self.new_key("demo-broke", None)
+        reader = self.new_key("demo-reader", "1.00", read_only=True)
+        self.seed_running_job(username)
         seeded = self.seed_incidents(secret)
         base = f"http://{host}"
-        auth = f"-H 'Authorization: Bearer {secret}'"
-        json_header = f"{auth} -H 'Content-Type: application/json'"
         lines = [
             "",
             f"Admin:    {base}/admin/  user {username!r}  password {password!r}",
             f"API key:  {secret}  (balance {balance} USD; shown once)",
             f"Incidents: {seeded} server errors recorded, to look at in the admin",
             "",
-            "Try the API:",
-            f"  curl -i {base}/v1/models {auth}",
-            f"  curl -i {base}/v1/models/nope {auth}",
-            f"  curl -i {base}/v1/balance {auth}",
-            f"  curl -i {base}/v1/models",
-            f"  curl -i {base}/v1/jobs {json_header} "
-            """-d '{"model": "demo-echo", "input": {"hello": "world"}}'""",
-            f"  curl -i {base}/v1/jobs {json_header} "
-            """-d '{"model": "demo-crash", "input": 1}'""",
-            f"  curl -i {base}/v1/jobs {json_header} "
-            """-d '{"model": "demo-overloaded", "input": 1}'""",
-            f"  curl -i {base}/v1/jobs {json_header} -d '{{\"input\": 1}}'",
-            f"  curl -i {base}/v1/jobs {json_header} -H 'Idempotency-Key: order-1' "
-            """-d '{"model": "demo-echo", "input": 1}'""",
-            f"  curl -i {base}/v1/nothing {auth}",
+            "Try the API (each line answers the status before it):",
+        ]
+        for status, what, command in self.examples(base, secret, broke, reader):
+            lines += [f"  # {status} {what}", f"  {command}"]
+        lines += [
             "",
             f"OpenAPI:  curl {base}/v1/schema  (every operation's error responses)",
             "",
         ]
         self.stdout.write("\n".join(lines))
 
-    def new_key(self, username: str, balance: str) -> str:
+    @staticmethod
+    def examples(
+        base: str, secret: str, broke: str, reader: str
+    ) -> list[tuple[int, str, str]]:
+        """(status, what it shows, a curl command that answers it)."""
+
+        def call(path: str, key: str | None = secret, *options: str) -> str:
+            auth = [f"-H 'Authorization: Bearer {key}'"] if key else []
+            return " ".join(["curl -i", f"{base}{path}", *auth, *options])
+
+        def job(body: str, key: str = secret, *options: str) -> str:
+            json = "-H 'Content-Type: application/json'"
+            return call("/v1/jobs", key, json, *options, f"-d '{body}'")
+
+        echo = '{"model": "demo-echo", "input": 1}'
+
+        def silent(command: str) -> str:
+            return command.replace("curl -i", "curl -s -o /dev/null", 1)
+
+        return [
+            (200, "the models", call("/v1/models")),
+            (201, "a job", job('{"model": "demo-echo", "input": {"hello": "world"}}')),
+            (
+                201,
+                "a job with an idempotency key (again: replayed)",
+                job(echo, secret, "-H 'Idempotency-Key: order-1'"),
+            ),
+            (200, "what can be spent, and what is held", call("/v1/balance")),
+            (400, "a missing field", job('{"input": 1}')),
+            (401, "no API key", call("/v1/models", None)),
+            (402, "a key with no balance", job(echo, broke)),
+            (403, "a read-only key posting", job(echo, reader)),
+            (404, "an unknown model", call("/v1/models/nope")),
+            (405, "a wrong method", call("/v1/models", secret, "-X DELETE")),
+            (
+                406,
+                "an Accept header without JSON",
+                call("/v1/models", secret, "-H 'Accept: text/html'"),
+            ),
+            (
+                409,
+                "the same key while its job still runs (seeded)",
+                job(echo, secret, f"-H 'Idempotency-Key: {RUNNING_KEY}'"),
+            ),
+            (
+                413,
+                "a body over the limit",
+                "head -c 1100000 /dev/zero | "
+                + call(
+                    "/v1/jobs",
+                    secret,
+                    "-H 'Content-Type: application/json'",
+                    "--data-binary @-",
+                ),
+            ),
+            (
+                415,
+                "a body that is not JSON",
+                call("/v1/jobs", secret, "-H 'Content-Type: text/plain'", "-d 'hello'"),
+            ),
+            (
+                422,
+                "the same key with another body",
+                silent(job(echo, secret, "-H 'Idempotency-Key: order-2'"))
+                + "; "
+                + job(
+                    '{"model": "demo-echo", "input": 2}',
+                    secret,
+                    "-H 'Idempotency-Key: order-2'",
+                ),
+            ),
+            (
+                429,
+                "more jobs than the rate allows (a key with no balance spends nothing)",
+                f"for n in $(seq 80); do {silent(job(echo, broke))}; done; "
+                + job(echo, broke),
+            ),
+            (
+                500,
+                "a bug (an incident is recorded)",
+                job('{"model": "demo-crash", "input": 1}'),
+            ),
+            (502, "an upstream that fails", job('{"model": "demo-flaky", "input": 1}')),
+            (
+                503,
+                "an upstream that is saturated",
+                job('{"model": "demo-overloaded", "input": 1}'),
+            ),
+            (404, "an unknown path", call("/v1/nothing")),
+        ]
+
+    def seed_running_job(self, username: str) -> None:
+        """An idempotency key whose job never finishes, so that its 409 can be
+        seen (on SQLite, where a claim is taken over only when stale)."""
+        from django.test import RequestFactory
+        from django.utils import timezone
+
+        from errorkit.idempotency.matching import fingerprint_of
+        from errorkit.idempotency.models import IdempotencyRecord
+
+        user = get_user_model().objects.get(username=username)
+        request = RequestFactory().post(
+            "/v1/jobs",
+            '{"model": "demo-echo", "input": 1}',
+            content_type="application/json",
+        )
+        later = timezone.now() + timedelta(days=3650)
+        IdempotencyRecord.objects.update_or_create(
+            scope=f"user:{user.pk}",
+            key=RUNNING_KEY,
+            defaults={
+                "fingerprint": fingerprint_of(request),
+                "claimed_at": later,
+                "expires_at": later,
+                "completed": False,
+            },
+        )
+
+    def new_key(
+        self, username: str, balance: str | None, read_only: bool = False
+    ) -> str:
         from errorkit.billing.funds import add_funds
         from errorkit.keys.api_keys import create_key
 
         user, _ = get_user_model().objects.get_or_create(username=username)
-        add_funds(user, balance)
-        return create_key(user, name="demo")[1]
+        if balance is not None:
+            add_funds(user, balance, note="demo_setup")
+        return create_key(user, name="demo", read_only=read_only)[1]
 
     def seed_incidents(self, secret: str) -> int:
         """A few real server errors, so that the incident admin is not empty."""
