@@ -1,8 +1,12 @@
-"""Commits that need not wait for the disk."""
+"""Writes that must not depend on the disk or on one connection: commits that
+need not wait for the disk, and clean-ups retried on a fresh connection."""
 
 from __future__ import annotations
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+import logging
+from collections.abc import Callable
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 
 def relax_durability(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -17,3 +21,23 @@ def relax_durability(using: str = DEFAULT_DB_ALIAS) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def on_fresh_connection(
+    action: Callable[[], object],
+    logger: logging.Logger,
+    failure: str,
+    *args: object,
+    using: str = DEFAULT_DB_ALIAS,
+) -> bool:
+    """Run ``action``; if the request's connection broke, once more on a fresh
+    one. Whether it was done: if not, ``failure % args`` is logged (warning)."""
+    for attempt in (1, 2):
+        try:
+            action()
+            return True
+        except DatabaseError:
+            connections[using].close()
+            if attempt == 2:
+                logger.warning(failure, *args, exc_info=True)
+    return False

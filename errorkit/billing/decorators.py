@@ -29,13 +29,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, connections
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotAuthenticated
 
 from .. import exceptions as ek
 from ..conf import errorkit_settings
 from ..declarations import declare
+from ..durability import on_fresh_connection
 from ..installed import require_app
 from ..outcomes import is_success, run_to_outcome
 from ..state import state_of
@@ -111,20 +111,14 @@ def price_of(cost: Cost, request: Any) -> Price:
 def void_safely(backend: BalanceBackend, hold: PlacedHold) -> None:
     """Void the hold, on a fresh connection if the request's one broke; if the
     database is gone, the hold lapses by itself at its expiry."""
-    for attempt in (1, 2):
-        try:
-            backend.void(hold)
-            return
-        except DatabaseError:
-            connections["default"].close()
-            if attempt == 2:
-                logger.warning(
-                    "Could not void hold %s (request %s); it lapses at %s",
-                    hold.reference,
-                    hold.request_id or "-",
-                    hold.expires_at.isoformat(),
-                    exc_info=True,
-                )
+    on_fresh_connection(
+        lambda: backend.void(hold),
+        logger,
+        "Could not void hold %s (request %s); it lapses at %s",
+        hold.reference,
+        hold.request_id or "-",
+        hold.expires_at.isoformat(),
+    )
 
 
 def require_balance(cost: Cost) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

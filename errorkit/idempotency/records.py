@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
 from .. import exceptions as ek
 from ..conf import errorkit_settings
+from ..durability import on_fresh_connection
 from ..signals import request_superseded
 from . import leases
 from .models import IdempotencyRecord
@@ -122,21 +123,16 @@ def store(record: IdempotencyRecord, response: HttpResponse) -> None:
 def release(record: IdempotencyRecord) -> None:
     """Free the key for a retry, on a fresh connection if the request's one
     broke; with the database gone, the lease lapses with the connection."""
-    for attempt in (1, 2):
-        try:
-            IdempotencyRecord.objects.filter(
-                pk=record.pk, claimed_at=record.claimed_at, completed=False
-            ).delete()
-            return
-        except DatabaseError:
-            connections["default"].close()
-            if attempt == 2:
-                logger.warning(
-                    "Could not release idempotency key %r (request %s)",
-                    record.key,
-                    record.request_id or "-",
-                    exc_info=True,
-                )
+    mine = IdempotencyRecord.objects.filter(
+        pk=record.pk, claimed_at=record.claimed_at, completed=False
+    )
+    on_fresh_connection(
+        mine.delete,
+        logger,
+        "Could not release idempotency key %r (request %s)",
+        record.key,
+        record.request_id or "-",
+    )
 
 
 def finish(record: IdempotencyRecord) -> None:
