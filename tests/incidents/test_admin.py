@@ -136,3 +136,30 @@ def test_prune_incidents_deletes_old_data_in_batches(client):
     assert list(Incident.objects.values_list("title", flat=True)) == [
         "ZeroDivisionError in BuggyView.get"
     ]
+
+
+PLANTED = ("hunter2", "4242424242424242", "4242 4242", "sk_live_abcdefgh123")
+
+
+def test_no_planted_secret_reaches_the_incident_page(staff, client):
+    import json
+
+    client.post(
+        "/v1/plain/raise/boom?card=4242424242424242&q=ok",
+        json.dumps(
+            {
+                "pwd": "hunter2",
+                "cc": "4242424242424242",
+                "note": "my card is 4242 4242 4242 4242, key sk_live_abcdefgh123",
+            }
+        ),
+        content_type="application/json",
+        HTTP_X_CUSTOM_AUTH="hunter2",
+        HTTP_X_CARD="4242424242424242",
+    )
+    incident = Incident.objects.get()
+    page = staff.get(f"/admin/errorkit_incidents/incident/{incident.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "[Filtered]" in html
+    assert not [secret for secret in PLANTED if secret in html]

@@ -23,7 +23,35 @@ DENIED = [
     "X-CSRFToken",
     "card_number",
     "CardNumber",
+    "X-Custom-Auth",
+    "X-Card",
+    "card",
+    "pwd",
+    "user_pwd",
+    "cc",
+    "cc_cvv",
+    "cvc",
+    "signature",
+    "X-Hub-Signature",
+    "aws_credentials",
+    "privateKey",
 ]
+
+KEPT = [
+    "author",
+    "account",
+    "access",
+    "success",
+    "model",
+    "input",
+    "monkey",
+    "bypass_cache",
+]
+
+
+@pytest.mark.parametrize("key", KEPT)
+def test_ordinary_keys_are_kept(key):
+    assert scrub({key: "value"}) == {key: "value"}
 
 
 @pytest.mark.parametrize("key", DENIED)
@@ -46,3 +74,33 @@ def test_the_list_can_be_extended():
 def test_other_keys_and_values_are_kept():
     data = {"kind": "echo", "input": [1, 2.5, None, True], "note": "fine"}
     assert scrub(data) == data
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4242424242424242",
+        "pay with 4242 4242 4242 4242 today",
+        "card=4000-0566-5566-5556&x=1",
+        "amex 378282246310005.",
+    ],
+)
+def test_card_numbers_are_recognised_by_value_anywhere(text):
+    scrubbed = scrub_text(text)
+    assert FILTERED in scrubbed
+    assert not any(group in scrubbed for group in ("4242 4242", "42424242", "5556"))
+
+
+@pytest.mark.parametrize(
+    "text", ["order 1234567890123 shipped", "1234 5678 9012 3456", "id 20261125183000"]
+)
+def test_other_long_numbers_are_kept(text):
+    assert scrub_text(text) == text
+
+
+def test_denied_names_in_free_text_lose_their_values():
+    text = 'failed: password=hunter2, user=ann token: "abc def" Authorization: x1'
+    assert scrub_text(text) == (
+        f"failed: password={FILTERED}, user=ann token: {FILTERED} "
+        f"Authorization: {FILTERED}"
+    )
