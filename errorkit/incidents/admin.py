@@ -34,7 +34,7 @@ class IncidentAdmin(admin.ModelAdmin):
     search_fields = [
         "title",
         "fingerprint",
-        "=events__request_id",
+        "=failed_requests__request_id",
         "events__path",
     ]
     show_full_result_count = False  # no COUNT(*) over millions of rows

@@ -101,3 +101,30 @@ class IncidentHour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hour:%Y-%m-%d %H}:00 {self.status_class}xx: {self.count}"
+
+
+class FailedRequest(models.Model):
+    """One failed request, however sampling went: every 5xx (and each 4xx
+    status listed in ``INCIDENT_4XX_CODES``) can be found by the request id a
+    caller quotes, for as long as incident data is kept. Lean on purpose: the
+    request itself is kept only on sampled events."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="failed_requests"
+    )
+    request_id = models.CharField(_("request id"), max_length=200, db_index=True)
+    created = models.DateTimeField(_("time"), db_index=True)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    user = models.CharField(_("user"), max_length=255, blank=True)
+    key_prefix = models.CharField(_("API key prefix"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("failed request")
+        verbose_name_plural = _("failed requests")
+        ordering = ["-created"]
+        indexes = [
+            models.Index(fields=["incident", "-created"], name="errorkit_failed_recent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.status_code}"

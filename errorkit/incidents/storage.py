@@ -21,7 +21,7 @@ from django.utils import timezone
 from ..conf import errorkit_settings
 from ..durability import relax_durability
 from .capture import Occurrence, capture
-from .models import Incident, IncidentEvent, IncidentHour
+from .models import FailedRequest, Incident, IncidentEvent, IncidentHour
 
 Status = Incident.Status
 
@@ -59,6 +59,18 @@ def write(occurrences: list[Occurrence]) -> list[int]:
                 IncidentEvent.objects.create(
                     incident_id=incident, created=last.now, **last.event.build()
                 )
+        # Every failed request stays findable by its id, sampled or not.
+        FailedRequest.objects.bulk_create(
+            FailedRequest(
+                incident_id=ids[o.fingerprint],
+                request_id=o.event.request_id,
+                created=o.now,
+                status_code=o.status,
+                user=o.event.user,
+                key_prefix=o.event.key_prefix,
+            )
+            for o in occurrences
+        )
         for (hour, status_class), amount in hours.items():
             count_hour(hour, status_class, amount)
     return [ids[o.fingerprint] for o in occurrences]

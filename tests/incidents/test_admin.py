@@ -12,7 +12,12 @@ from django.test import Client
 from django.utils import timezone
 
 from errorkit.incidents.chart import chart, series
-from errorkit.incidents.models import Incident, IncidentEvent, IncidentHour
+from errorkit.incidents.models import (
+    FailedRequest,
+    Incident,
+    IncidentEvent,
+    IncidentHour,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +135,16 @@ def test_prune_incidents_deletes_old_data_in_batches(client):
         created=old
     )
     IncidentHour.objects.update(hour=old)
+    FailedRequest.objects.filter(incident__title__startswith="KeyError").update(
+        created=old
+    )
     out = StringIO()
     call_command("prune_incidents", "--days", "30", "--batch-size", "1", stdout=out)
-    assert "Deleted 1 events, 1 incidents and 1 hourly counts" in out.getvalue()
+    assert (
+        "Deleted 1 events, 1 failed requests, 1 incidents and 1 hourly counts"
+        in out.getvalue()
+    )
+    assert FailedRequest.objects.count() == 1
     assert list(Incident.objects.values_list("title", flat=True)) == [
         "ZeroDivisionError in BuggyView.get"
     ]

@@ -284,3 +284,24 @@ def test_a_hostile_body_is_kept_as_text(client):
     request = RequestFactory().post("/v1/x", deep, content_type="application/json")
     built = raw_event(request, 500, None).build()
     assert built["body"].startswith("[[[[")
+
+
+@override_settings(
+    ERRORKIT={"INCIDENT_SAMPLE_FIRST": 2, "INCIDENT_SAMPLE_INTERVAL": 3600}
+)
+def test_every_failed_request_is_findable_by_its_id_not_only_sampled_ones(
+    client, staff
+):
+    from errorkit.incidents.models import FailedRequest
+
+    ids = [f"find-me-{n}" for n in range(10)]
+    for request_id in ids:
+        client.get("/v1/test/bug/first", HTTP_X_REQUEST_ID=request_id)
+    assert IncidentEvent.objects.count() == 2  # sampled
+    assert sorted(FailedRequest.objects.values_list("request_id", flat=True)) == ids
+    incident = Incident.objects.get()
+    for request_id in ids:
+        page = staff.get("/admin/errorkit_incidents/incident/", {"q": request_id})
+        assert f"/{incident.pk}/change/" in page.content.decode()
+    page = staff.get("/admin/errorkit_incidents/incident/", {"q": "never-failed"})
+    assert f"/{incident.pk}/change/" not in page.content.decode()

@@ -13,7 +13,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from errorkit.incidents.models import Incident, IncidentEvent, IncidentHour
+from errorkit.incidents.models import (
+    FailedRequest,
+    Incident,
+    IncidentEvent,
+    IncidentHour,
+)
 
 
 def delete_in_batches(queryset: QuerySet[Model], batch_size: int) -> int:
@@ -42,6 +47,9 @@ class Command(BaseCommand):
         events = delete_in_batches(
             IncidentEvent.objects.filter(created__lt=cutoff).order_by("pk"), batch_size
         )
+        failed = delete_in_batches(
+            FailedRequest.objects.filter(created__lt=cutoff).order_by("pk"), batch_size
+        )
         incidents = delete_in_batches(
             Incident.objects.filter(last_seen__lt=cutoff).order_by("pk"), batch_size
         )
@@ -49,6 +57,6 @@ class Command(BaseCommand):
             IncidentHour.objects.filter(hour__lt=cutoff).order_by("pk"), batch_size
         )
         self.stdout.write(
-            f"Deleted {events} events, {incidents} incidents and {hours} hourly counts "
-            f"older than {days} days."
+            f"Deleted {events} events, {failed} failed requests, {incidents} "
+            f"incidents and {hours} hourly counts older than {days} days."
         )
