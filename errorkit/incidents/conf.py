@@ -18,5 +18,10 @@ DEFAULTS: dict[str, Any] = {
     "INCIDENT_BODY_LIMIT": 4096,
     # More key names (substrings, any case) whose values are scrubbed.
     "SCRUB_KEYS": [],
+    # Called with each incident that opens or regresses (after the signal
+    # incident_opened); None sends nothing but the signal.
+    "INCIDENT_ALERT": "errorkit.incidents.alerts.mail_admins_alert",
+    # Seconds between two alerts for one incident.
+    "INCIDENT_ALERT_INTERVAL": 3600,
 }
-IMPORT_STRINGS: frozenset[str] = frozenset({"INCIDENT_FINGERPRINT"})
+IMPORT_STRINGS: frozenset[str] = frozenset({"INCIDENT_FINGERPRINT", "INCIDENT_ALERT"})

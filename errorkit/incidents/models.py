@@ -44,6 +44,8 @@ class Incident(models.Model):
     regressed_at = models.DateTimeField(_("regressed at"), null=True, blank=True)
     # When the last event was kept: sampling keeps at most one per interval.
     last_sampled = models.DateTimeField(null=True, blank=True)
+    # When an alert last went out: at most one per INCIDENT_ALERT_INTERVAL.
+    alerted_at = models.DateTimeField(_("alerted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("incident")

@@ -9,6 +9,7 @@ count and reopen it once. Events are sampled; counts stay exact.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from ..conf import errorkit_settings
 from ..durability import relax_durability
+from .alerts import alert_opened
 from .capture import Occurrence, capture
 from .models import FailedRequest, Incident, IncidentEvent, IncidentHour
 
@@ -48,16 +50,19 @@ def write(occurrences: list[Occurrence]) -> list[int]:
         key = (hour, occurrence.status // 100)
         hours[key] = hours.get(key, 0) + 1
     ids: dict[str, int] = {}
+    opened: list[int] = []
     with transaction.atomic():
         # A crash may lose the last moments of counts, never corrupt them.
         relax_durability()
         for fingerprint, group in groups.items():
             last = group[-1]
-            incident, sampled = count_event(last, amount=len(group))
-            ids[fingerprint] = incident
-            if sampled:
+            counted = count_event(last, amount=len(group))
+            ids[fingerprint] = counted.pk
+            if counted.opened:
+                opened.append(counted.pk)
+            if counted.sampled:
                 IncidentEvent.objects.create(
-                    incident_id=incident, created=last.now, **last.event.build()
+                    incident_id=counted.pk, created=last.now, **last.event.build()
                 )
         # Every failed request stays findable by its id, sampled or not.
         FailedRequest.objects.bulk_create(
@@ -73,10 +78,21 @@ def write(occurrences: list[Occurrence]) -> list[int]:
         )
         for (hour, status_class), amount in hours.items():
             count_hour(hour, status_class, amount)
+    if opened:
+        alert_opened(opened, occurrences[-1].now)
     return [ids[o.fingerprint] for o in occurrences]
 
 
-def count_event(occurrence: Occurrence, amount: int = 1) -> tuple[int, bool]:
+@dataclass(frozen=True)
+class Counted:
+    """What counting one fingerprint's events did to its incident."""
+
+    pk: int
+    sampled: bool  # keep this event
+    opened: bool  # the incident is new, or a resolved one regressed
+
+
+def count_event(occurrence: Occurrence, amount: int = 1) -> Counted:
     """Count one event, creating the incident; (its id, whether to keep the event).
 
     One statement counts, reopens a resolved incident (a regression) and claims
@@ -108,7 +124,7 @@ def count_event(occurrence: Occurrence, amount: int = 1) -> tuple[int, bool]:
         f"last_sampled = CASE WHEN {table}.count < %s OR {table}.last_sampled IS NULL "
         f"OR {table}.last_sampled <= %s THEN EXCLUDED.last_seen "
         f"ELSE {table}.last_sampled END "
-        "RETURNING id, last_sampled"
+        "RETURNING id, last_sampled, count, regressed_at"
     )
     params = [
         o.fingerprint,
@@ -132,8 +148,11 @@ def count_event(occurrence: Occurrence, amount: int = 1) -> tuple[int, bool]:
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        pk, last_sampled = cursor.fetchone()
-    return pk, _same_instant(last_sampled, now, stamp)
+        pk, last_sampled, count, regressed_at = cursor.fetchone()
+    # A count that is this statement's amount was inserted by it; a
+    # regressed_at that is this event's time was set by it.
+    opened = count == amount or _same_instant(regressed_at, now, stamp)
+    return Counted(pk, _same_instant(last_sampled, now, stamp), opened)
 
 
 def _same_instant(value: Any, now: datetime, stamp: Any) -> bool:
@@ -156,7 +175,7 @@ def _can_upsert(connection: Any) -> bool:
     return False
 
 
-def count_event_orm(occurrence: Occurrence, amount: int = 1) -> tuple[int, bool]:
+def count_event_orm(occurrence: Occurrence, amount: int = 1) -> Counted:
     """count_event for databases without INSERT ... ON CONFLICT ... RETURNING."""
     o, now = occurrence, occurrence.now
     reopen = Q(status=Status.RESOLVED)
@@ -188,15 +207,15 @@ def count_event_orm(occurrence: Occurrence, amount: int = 1) -> tuple[int, bool]
                     count=amount,
                     last_sampled=now,
                 )
-            return incident.pk, True
+            return Counted(incident.pk, True, True)
         except IntegrityError:  # a racing event created it first
             return count_event_orm(occurrence, amount)
-    pk, last_sampled = (
+    pk, last_sampled, regressed_at = (
         Incident.objects.filter(fingerprint=o.fingerprint)
-        .values_list("pk", "last_sampled")
+        .values_list("pk", "last_sampled", "regressed_at")
         .get()
     )
-    return pk, last_sampled == now
+    return Counted(pk, last_sampled == now, regressed_at == now)
 
 
 def count_hour(now: datetime, status_class: int, amount: int = 1) -> None:
