@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The admin's CSS and scripts, with DEBUG off too (make demo, make serve).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "errorkit.middleware.ErrorkitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +105,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
+# Served straight from the apps' static folders: no collectstatic to run for
+# the demo. A deployment sets STATIC_ROOT, runs collectstatic and turns this off.
+WHITENOISE_USE_FINDERS = True
 
 # Bodies over this many bytes answer 413 payload_too_large under /v1/.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DEMO_MAX_BODY_BYTES", 1024 * 1024))

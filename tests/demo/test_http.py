@@ -68,3 +68,13 @@ def test_a_nul_in_a_job_id_is_job_not_found(client, api_key):
     response = client.get("/v1/jobs/%00", HTTP_AUTHORIZATION=f"Bearer {api_key}")
     assert response.status_code == 404
     assert response.json()["error"] == "job_not_found"
+
+
+def test_the_admin_is_styled_with_debug_off(client, settings):
+    settings.DEBUG = False
+    page = client.get("/admin/login/")
+    css = [part.split('"')[0] for part in page.content.decode().split('href="')[1:]]
+    stylesheet = next(link for link in css if link.endswith("base.css"))
+    response = client.get(stylesheet)
+    assert response.status_code == 200
+    assert b"body" in b"".join(response.streaming_content)
