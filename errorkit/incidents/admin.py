@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .chart import chart
@@ -28,7 +29,7 @@ class IncidentAdmin(admin.ModelAdmin):
         "first_seen",
         "last_seen",
         "status",
-        "regressed",
+        "regressed_label",
     ]
     list_filter = ["status", "status_code", "error_code", "last_seen"]
     search_fields = [
@@ -83,16 +84,30 @@ class IncidentAdmin(admin.ModelAdmin):
 
     def _set_status(self, request: HttpRequest, queryset: Any, status: str) -> None:
         resolved = status == Incident.Status.RESOLVED
-        updated = queryset.update(
+        label = Incident.Status(status).label
+        changed = list(queryset.exclude(status=status))
+        queryset.filter(pk__in=[i.pk for i in changed]).update(
             status=status,
             resolved_at=timezone.now() if resolved else None,
             resolved_by=request.user if resolved else None,
             **({"regressed": False} if resolved else {}),
         )
+        for incident in changed:  # the admin's history says who did it
+            self.log_change(
+                request,
+                incident,
+                gettext("Marked %(status)s (was %(before)s).")
+                % {"status": label, "before": Incident.Status(incident.status).label},
+            )
+        count = len(changed)
         self.message_user(
             request,
-            _("%(count)d incidents are now %(status)s.")
-            % {"count": updated, "status": Incident.Status(status).label},
+            ngettext(
+                "%(count)d incident is now %(status)s.",
+                "%(count)d incidents are now %(status)s.",
+                count,
+            )
+            % {"count": count, "status": label},
             messages.SUCCESS,
         )
 
@@ -107,6 +122,11 @@ class IncidentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reopen selected incidents"), permissions=["resolve"])
     def reopen(self, request: HttpRequest, queryset: Any) -> None:
         self._set_status(request, queryset, Incident.Status.OPEN)
+
+    @admin.display(description=_("regressed"), ordering="regressed")
+    def regressed_label(self, obj: Incident) -> str:
+        # A word, not Django's red cross for every incident that did not.
+        return gettext("regressed") if obj.regressed else ""
 
     @admin.display(description=_("traceback"))
     def latest_traceback(self, obj: Incident) -> str:

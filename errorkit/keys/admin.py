@@ -6,12 +6,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .api_keys import PREFIX_LENGTH, create_key, revoke
 from .models import APIKey
+
+SESSION_KEY = "errorkit_new_api_key"
 
 
 class APIKeyCreationForm(forms.ModelForm):
@@ -26,7 +32,7 @@ class APIKeyAdmin(admin.ModelAdmin):
         "prefix",
         "name",
         "owner",
-        "read_only",
+        "access",
         "created",
         "last_used",
         "revoked_at",
@@ -77,18 +83,44 @@ class APIKeyAdmin(admin.ModelAdmin):
     def response_add(
         self, request: HttpRequest, obj: APIKey, *args: Any
     ) -> HttpResponse:
-        # The secret exists only in this response: it is never shown again.
+        # Post, redirect, get: reloading the page must not create another
+        # key. The secret waits in the session for the one page that shows it.
+        request.session[SESSION_KEY] = {"pk": obj.pk, "secret": self._new_secret}
+        return HttpResponseRedirect(
+            reverse("admin:errorkit_keys_apikey_created", args=[obj.pk])
+        )
+
+    def get_urls(self) -> list[Any]:
+        created = self.admin_site.admin_view(self.created_view)
+        return [
+            path("<int:pk>/created/", created, name="errorkit_keys_apikey_created"),
+            *super().get_urls(),
+        ]
+
+    def created_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The new key's secret, once: it leaves the session as it is shown."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        key = get_object_or_404(APIKey, pk=pk)
+        waiting = request.session.get(SESSION_KEY) or {}
+        secret = None
+        if waiting.get("pk") == key.pk:
+            secret = request.session.pop(SESSION_KEY)["secret"]
         return TemplateResponse(
             request,
             "admin/errorkit_keys/apikey/created.html",
             {
                 **self.admin_site.each_context(request),
-                "key": obj,
-                "secret": self._new_secret,
+                "key": key,
+                "secret": secret,
                 "opts": self.model._meta,
                 "title": _("API key created"),
             },
         )
+
+    @admin.display(description=_("access"), ordering="read_only")
+    def access(self, obj: APIKey) -> str:
+        return gettext("read-only") if obj.read_only else gettext("read and write")
 
     @admin.action(description=_("Revoke selected API keys"))
     def revoke_keys(self, request: HttpRequest, queryset: Any) -> None:

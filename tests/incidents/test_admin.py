@@ -175,3 +175,19 @@ def test_no_planted_secret_reaches_the_incident_page(staff, client):
     html = page.content.decode()
     assert "[Filtered]" in html
     assert not [secret for secret in PLANTED if secret in html]
+
+
+def test_status_changes_are_in_the_history_with_who_did_it(staff, client, admin_user):
+    from django.contrib.admin.models import LogEntry
+
+    client.get("/v1/test/bug/first")
+    incident = Incident.objects.get()
+    response = staff.post(
+        "/admin/errorkit_incidents/incident/",
+        {"action": "resolve", "_selected_action": [incident.pk]},
+        follow=True,
+    )
+    assert "1 incident is now resolved." in response.content.decode()
+    (entry,) = LogEntry.objects.filter(object_id=str(incident.pk))
+    assert entry.user == admin_user
+    assert "Marked resolved (was open)." in entry.get_change_message()

@@ -90,7 +90,7 @@ def test_support_finds_an_incident_by_request_id_and_resolves_it(
     page.check("#result_list tbody tr input.action-select")
     page.select_option("select[name=action]", "resolve")
     page.click("button[name=index]")
-    page.wait_for_selector("text=are now resolved")
+    page.wait_for_selector("text=is now resolved")
 
     incident = Incident.objects.get(title="KeyError in lookup_price")
     assert incident.status == "resolved" and incident.resolved_by.username == "support"
