@@ -52,6 +52,10 @@ class APIKeyAdmin(admin.ModelAdmin):
     actions = ["revoke_keys"]
     raw_id_fields = ["owner"]
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        context = {**(extra_context or {}), "prefix_length": PREFIX_LENGTH}
+        return super().changelist_view(request, context)
+
     def get_search_results(self, request: HttpRequest, queryset: Any, term: str) -> Any:
         # A pasted full key finds its prefix, never by comparing the secret.
         return super().get_search_results(

@@ -95,3 +95,24 @@ def test_support_finds_an_incident_by_request_id_and_resolves_it(
     incident = Incident.objects.get(title="KeyError in lookup_price")
     assert incident.status == "resolved" and incident.resolved_by.username == "support"
     assert incident.count == 2
+
+
+def test_a_pasted_key_never_reaches_a_url(live_server, browser, django_user_model):
+    from errorkit.keys.api_keys import create_key
+
+    django_user_model.objects.create_superuser("support", "s@example.com", "pw-123")
+    owner = django_user_model.objects.create(username="customer")
+    key, secret = create_key(owner, name="findme")
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/errorkit_keys/apikey/")
+    page.fill("#id_username", "support")
+    page.fill("#id_password", "pw-123")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#changelist-search")
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.fill("#searchbar", secret)
+    page.press("#searchbar", "Enter")
+    page.wait_for_selector("text=findme")
+    assert requested and not any(secret in url for url in requested)
+    assert any(f"q={key.prefix}" in url for url in requested)
