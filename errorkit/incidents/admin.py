@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .chart import chart
-from .models import Incident
+from .models import FailedRequest, Incident
 
 
 @admin.register(Incident)
@@ -52,6 +54,7 @@ class IncidentAdmin(admin.ModelAdmin):
         "status_code",
         "view",
         "count",
+        "affected",
         "first_seen",
         "last_seen",
         "fingerprint",
@@ -137,6 +140,27 @@ class IncidentAdmin(admin.ModelAdmin):
             '<pre style="white-space:pre-wrap">{}</pre>', event.traceback
         )
 
+    @admin.display(description=_("affected"))
+    def affected(self, obj: Incident) -> str:
+        """Who it happens to: distinct users and API keys, and the link to
+        every failed request (findable by request id, user or key prefix)."""
+        seen = obj.failed_requests.aggregate(
+            users=Count("user", distinct=True, filter=~Q(user="")),
+            keys=Count("key_prefix", distinct=True, filter=~Q(key_prefix="")),
+            requests=Count("pk"),
+        )
+        url = reverse("admin:errorkit_incidents_failedrequest_changelist")
+        return format_html(
+            '{} · {} · <a href="{}?incident__exact={}">{}</a>',
+            ngettext("%(n)d user", "%(n)d users", seen["users"]) % {"n": seen["users"]},
+            ngettext("%(n)d API key", "%(n)d API keys", seen["keys"])
+            % {"n": seen["keys"]},
+            url,
+            obj.pk,
+            ngettext("%(n)d failed request", "%(n)d failed requests", seen["requests"])
+            % {"n": seen["requests"]},
+        )
+
     @admin.display(description=_("recent events"))
     def recent_events(self, obj: Incident) -> str:
         events = obj.events.all()[:10]
@@ -172,3 +196,31 @@ class IncidentAdmin(admin.ModelAdmin):
             _("body"),
             rows,
         )
+
+
+@admin.register(FailedRequest)
+class FailedRequestAdmin(admin.ModelAdmin):
+    """Every failed request, sampled or not: one incident's (from its page), or
+    one customer's, by user or API key prefix, or one by its exact id."""
+
+    list_display = [
+        "created",
+        "request_id",
+        "status_code",
+        "incident",
+        "user",
+        "key_prefix",
+    ]
+    list_filter = ["status_code"]
+    search_fields = ["=request_id", "=user", "=key_prefix"]
+    list_select_related = ["incident"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # retention is prune_incidents' job

@@ -191,3 +191,25 @@ def test_status_changes_are_in_the_history_with_who_did_it(staff, client, admin_
     (entry,) = LogEntry.objects.filter(object_id=str(incident.pk))
     assert entry.user == admin_user
     assert "Marked resolved (was open)." in entry.get_change_message()
+
+
+def test_the_incident_page_says_who_is_affected_and_lists_every_request(
+    staff, api, api_user
+):
+    from tests.helpers import post_task
+
+    for n in range(3):
+        post_task(api, {"kind": "crash", "payload": n}, HTTP_X_REQUEST_ID=f"c-{n}")
+    incident = Incident.objects.get()
+    page = staff.get(f"/admin/errorkit_incidents/incident/{incident.pk}/change/")
+    html = page.content.decode()
+    assert "1 user · 1 API key" in html and "3 failed requests" in html
+    listing = staff.get(
+        "/admin/errorkit_incidents/failedrequest/", {"incident__exact": incident.pk}
+    ).content.decode()
+    assert all(f"c-{n}" in listing for n in range(3))
+    # A customer's failures, by their username or their key's prefix.
+    key_prefix = FailedRequest.objects.first().key_prefix
+    for term in ("alice", key_prefix):
+        found = staff.get("/admin/errorkit_incidents/failedrequest/", {"q": term})
+        assert "c-2" in found.content.decode()
