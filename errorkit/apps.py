@@ -23,6 +23,10 @@ class ErrorkitConfig(AppConfig):
         from .limits import checks as limit_checks  # noqa: F401
 
 
+# The optional apps whose "is core installed?" check is registered.
+_CORE_CHECKED: set[str] = set()
+
+
 class OptionalAppConfig(AppConfig):
     """The AppConfig of an optional errorkit app (keys, billing, idempotency,
     incidents): its ``conf`` module's keys join ``ERRORKIT`` when it is ready,
@@ -45,12 +49,14 @@ class OptionalAppConfig(AppConfig):
         errorkit_settings.contribute(self.name, conf.DEFAULTS, conf.IMPORT_STRINGS)
         if self.has_checks:
             import_module(f"{self.name}.checks")
-        name = self.name
+        if self.name not in _CORE_CHECKED:  # ready() may run again in tests
+            _CORE_CHECKED.add(self.name)
+            name = self.name
 
-        def check_core(app_configs: Any = None, **kwargs: Any) -> list[Any]:
-            return check_core_installed(name)
+            def check_core(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+                return check_core_installed(name)
 
-        checks.register(check_core, checks.Tags.compatibility)
+            checks.register(check_core, checks.Tags.compatibility)
         self.connect()
 
     def connect(self) -> None:
