@@ -2,11 +2,11 @@
 
     REST_FRAMEWORK = {
         "DEFAULT_AUTHENTICATION_CLASSES": [
-            "errorkit.authentication.APIKeyAuthentication",
+            "errorkit.keys.authentication.APIKeyAuthentication",
         ],
         "DEFAULT_PERMISSION_CLASSES": [
             "rest_framework.permissions.IsAuthenticated",
-            "errorkit.permissions.ReadOnlyKeyPermission",
+            "errorkit.keys.permissions.ReadOnlyKeyPermission",
         ],
     }
 

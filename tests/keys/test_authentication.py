@@ -1,4 +1,4 @@
-"""errorkit.authentication and errorkit.permissions on the demo's endpoints."""
+"""errorkit.keys: APIKeyAuthentication and ReadOnlyKeyPermission, on the test API."""
 
 from __future__ import annotations
 
