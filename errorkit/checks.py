@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from .conf import SETTINGS_NAME, errorkit_settings, owning_app
+from .conf import OPTIONAL_APP_PREFIXES, SETTINGS_NAME, errorkit_settings, owning_app
 
 HANDLER_PATH = "errorkit.handlers.exception_handler"
 MIDDLEWARE_PATH = "errorkit.middleware.ErrorkitMiddleware"
@@ -121,12 +121,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
 
 
 # Dotted paths into an optional app, where settings name its classes.
-_OPTIONAL_APPS = (
-    "errorkit.keys",
-    "errorkit.billing",
-    "errorkit.idempotency",
-    "errorkit.incidents",
-)
+_OPTIONAL_APPS = tuple(sorted(set(OPTIONAL_APP_PREFIXES.values())))
 
 
 def _dotted_paths(value: Any) -> list[str]:

@@ -122,6 +122,8 @@ class ErrorkitMiddleware:
 
     @staticmethod
     def rendered_otherwise(request: HttpRequest, response: HttpResponseBase) -> bool:
+        if response.status_code < 400:  # every success passes here: stay cheap
+            return False
         error = state_of(request).error
         return (
             error is not None

@@ -157,12 +157,7 @@ class ModelBalanceBackend:
         # post commits durably, and with it the hold before it). Not waiting
         # for the disk frees the account's row sooner.
         relax_durability()
-        spent, released = fold(account_id, now)
-        if spent or released:
-            CreditAccount.objects.filter(pk=account_id).update(
-                balance=money(F("balance") - spent),
-                held=money(F("held") - released),
-            )
+        fold_into_account(account_id, now)
         taken = CreditAccount.objects.filter(
             pk=account_id, balance__gte=money(F("held") + amount)
         ).update(held=money(F("held") + amount))
@@ -356,6 +351,18 @@ def fold(account_id: Any, now: datetime) -> tuple[Decimal, Decimal]:
     return spent, released
 
 
+def fold_into_account(account_id: Any, now: datetime) -> Decimal:
+    """``fold`` and take what it found off the account's stored columns, in
+    the caller's transaction; the amount no longer held."""
+    spent, released = fold(account_id, now)
+    if spent or released:
+        CreditAccount.objects.filter(pk=account_id).update(
+            balance=money(F("balance") - spent),
+            held=money(F("held") - released),
+        )
+    return released
+
+
 def write_entry(
     account_id: Any,
     kind: str,
@@ -399,10 +406,5 @@ def expire_lapsed_holds(now: datetime | None = None) -> Decimal:
     total = Decimal("0")
     for account_id in list(accounts):
         with transaction.atomic():
-            spent, released = fold(account_id, now)
-            CreditAccount.objects.filter(pk=account_id).update(
-                balance=money(F("balance") - spent),
-                held=money(F("held") - released),
-            )
-            total += released
+            total += fold_into_account(account_id, now)
     return total

@@ -59,7 +59,7 @@ IDEMPOTENCY_KEY = HeaderParameter(
     "1-255 printable ASCII characters. A retry with the same key and body "
     "replays the first answer (Idempotent-Replayed: true) and is not charged "
     "again; the same key with another body is 422.",
-    pattern=r"^[\x20-\x7e]{1,255}$",
+    pattern=f"^{_KEY.pattern}$",
     max_length=255,
 )
 
@@ -70,9 +70,7 @@ def run_to_answer(
     """Run the view owning ``record``: a success is stored in its outcome's
     transaction, another final answer after it, anything else frees the key."""
     steps = state_of(request).success_steps
-
-    def keep(response: HttpResponse) -> None:
-        store(record, response)
+    keep = functools.partial(store, record)
 
     try:
         if declarations_of(view).outcome:  # require_balance runs the outcome
