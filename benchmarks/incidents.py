@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -72,7 +73,8 @@ def recording_off():
             signal.connect(receiver, dispatch_uid=uid)
 
 
-def main() -> None:
+def on_fresh_database(run: Callable[[str], None]) -> None:
+    """``run(url)`` with the tests' settings on a database of its own, dropped after."""
     url, drop = fresh_database()
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
@@ -84,6 +86,10 @@ def main() -> None:
 
         connections.close_all()
         drop()
+
+
+def main() -> None:
+    on_fresh_database(run)
 
 
 def run(url: str) -> None:
@@ -139,6 +145,38 @@ def run(url: str) -> None:
             f"  {mode:10s} incidents {incidents}, counts sum {total}; per 500: "
             f"on {min(on) * 1e6:.0f} us, off {min(off) * 1e6:.0f} us, "
             f"ratio {min(on) / min(off):.2f}x"
+        )
+    callers_errors(client)
+
+
+def callers_errors(client) -> None:
+    """A caller's 401 with its findable row (FINDABLE_4XX_CODES, the default)
+    against the same 401 with none kept."""
+    from django.test import override_settings
+
+    from errorkit.incidents.models import FailedRequest
+    from errorkit.incidents.writer import writer
+
+    def burst(count: int) -> float:
+        started = time.perf_counter()
+        for _ in range(count):
+            client.get("/v1/tasks", HTTP_AUTHORIZATION="Bearer not-a-key")
+        return (time.perf_counter() - started) / count
+
+    for mode in ("sync", "background"):
+        FailedRequest.objects.all().delete()
+        kept, none = [], []
+        for _ in range(ROUNDS):
+            with override_settings(ERRORKIT={"INCIDENT_RECORDING": mode}):
+                kept.append(burst(1000))
+                writer.flush(timeout=120)
+            with override_settings(ERRORKIT={"FINDABLE_4XX_CODES": []}):
+                none.append(burst(1000))
+        rows = FailedRequest.objects.count()
+        print(
+            f"  401 {mode:6s} rows {rows} (of {ROUNDS * 1000}); per 401: kept "
+            f"{min(kept) * 1e6:.0f} us, none {min(none) * 1e6:.0f} us, "
+            f"ratio {min(kept) / min(none):.2f}x"
         )
 
 

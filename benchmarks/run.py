@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import handler, ratelimit  # noqa: E402
 
 # These set Django up on databases of their own, so each runs in its own process.
-SEPARATE = ("balance.py", "incidents.py")
+SEPARATE = ("balance.py", "incidents.py", "incident_admin.py")
 
 if __name__ == "__main__":
     handler.main()

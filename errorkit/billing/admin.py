@@ -13,8 +13,10 @@ from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..admin_links import admin_link
 from .amounts import MONEY, to_amount
 from .backends import expire_lapsed_holds, with_unfolded
 from .funds import add_funds
@@ -61,7 +63,15 @@ class HoldInline(admin.TabularInline):
 class CreditAccountAdmin(admin.ModelAdmin):
     list_display = ["owner", "spendable", "held_now", "settled", "currency", "updated"]
     search_fields = ["owner__username"]
-    fields = ["owner", "spendable", "held_now", "settled", "currency", "updated"]
+    fields = [
+        "owner",
+        "spendable",
+        "held_now",
+        "settled",
+        "currency",
+        "updated",
+        "failures",
+    ]
     readonly_fields = fields
     inlines = [HoldInline]
     actions = ["add_funds_action", "expire_holds_action"]
@@ -69,6 +79,15 @@ class CreditAccountAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         accounts = super().get_queryset(request).select_related("owner")
         return with_unfolded(accounts)
+
+    @admin.display(description=_("failures"))
+    def failures(self, obj: Any) -> str:
+        # The customer's page of errorkit.incidents, when it is installed.
+        return admin_link(
+            "errorkit_incidents_failedrequest_customer",
+            gettext("Failed requests of this customer"),
+            {"user": obj.owner.get_username()},
+        )
 
     @admin.display(description=_("spendable"))
     def spendable(self, obj: Any) -> Decimal:

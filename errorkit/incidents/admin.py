@@ -1,27 +1,39 @@
-"""The admin of incidents: find one by request id, see how often it happens,
-resolve, ignore or reopen it."""
+"""The admin of incidents: find a failed request by the id a caller quotes,
+read it laid out, see how often its incident happens and to whom, look at one
+customer's failures, and resolve, ignore or reopen incidents."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote_plus, urlencode
 
 from django.contrib import admin, messages
-from django.db.models import Count, Q
-from django.http import HttpRequest
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from ..conf import errorkit_settings
 from .chart import chart
 from .models import FailedRequest, Incident
+from .triage import (
+    Customer,
+    customer_page,
+    neighbours,
+    pretty_body,
+    traceback_parts,
+)
 
 
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     """Read-only incidents: find one by the request id a caller quotes, see how
-    often it happens, and resolve, ignore or reopen it."""
+    often it happens and to whom, and resolve, ignore or reopen it."""
 
     list_display = [
         "title",
@@ -34,19 +46,36 @@ class IncidentAdmin(admin.ModelAdmin):
         "regressed_label",
     ]
     list_filter = ["status", "status_code", "error_code", "last_seen"]
-    search_fields = [
-        "title",
-        "fingerprint",
-        "=failed_requests__request_id",
-        "events__path",
-    ]
+    # A request id is matched exactly, through its findable row (see
+    # get_search_results); never LIKE across a join to every event.
+    search_fields = ["title"]
+    search_help_text = _("A title's words, a fingerprint, or a request id.")
     show_full_result_count = False  # no COUNT(*) over millions of rows
     actions = ["resolve", "ignore", "reopen"]
     change_list_template = "admin/errorkit_incidents/incident/change_list.html"
-    fields = [
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    ("status", "regressed_label", "regressed_at"),
+                    ("resolved_at", "resolved_by"),
+                    ("error_code", "status_code", "view"),
+                    ("count", "first_seen", "last_seen"),
+                    "affected",
+                    "fingerprint",
+                ]
+            },
+        ),
+        (_("Trend"), {"fields": ["trend"]}),
+        (_("Latest traceback"), {"fields": ["latest_traceback"]}),
+        (_("Recent kept events"), {"fields": ["recent_events"]}),
+    ]
+    readonly_fields = [
         "title",
         "status",
-        "regressed",
+        "regressed_label",
         "regressed_at",
         "resolved_at",
         "resolved_by",
@@ -54,14 +83,14 @@ class IncidentAdmin(admin.ModelAdmin):
         "status_code",
         "view",
         "count",
-        "affected",
         "first_seen",
         "last_seen",
+        "affected",
         "fingerprint",
+        "trend",
         "latest_traceback",
         "recent_events",
     ]
-    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -75,15 +104,38 @@ class IncidentAdmin(admin.ModelAdmin):
     def has_resolve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("errorkit_incidents.change_incident")
 
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Incident], search_term: str
+    ) -> tuple[QuerySet[Incident], bool]:
+        """Words of the title, or the exact fingerprint, or (by its findable
+        row, through an index) the exact id of any of its failed requests."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return found, duplicates
+        by_request = FailedRequest.objects.filter(
+            request_id=term[:200], incident__isnull=False
+        ).values("incident_id")
+        exact = Q(fingerprint=term[:64]) | Q(pk__in=by_request)
+        return found | queryset.filter(exact), duplicates
+
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         span = "month" if request.GET.get("chart") == "month" else "day"
         # The chart's own parameter is not a filter: the changelist must not see it.
         request.GET = request.GET.copy()
         request.GET.pop("chart", None)
-        return super().changelist_view(
-            request,
-            {**(extra_context or {}), "errorkit_chart": chart(span), "span": span},
-        )
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "cl" in context:
+            # The chart counts what the list shows: its filters and search.
+            cl = context["cl"]
+            context.update(
+                errorkit_chart=chart(span, cl.queryset),
+                span=span,
+                day_url=cl.get_query_string(remove=["chart"]),
+                month_url=cl.get_query_string({"chart": "month"}),
+            )
+        return response
 
     def _set_status(self, request: HttpRequest, queryset: Any, status: str) -> None:
         resolved = status == Incident.Status.RESOLVED
@@ -131,14 +183,21 @@ class IncidentAdmin(admin.ModelAdmin):
         # A word, not Django's red cross for every incident that did not.
         return gettext("regressed") if obj.regressed else ""
 
+    @admin.display(description=_("trend"))
+    def trend(self, obj: Incident) -> str:
+        one = Incident.objects.filter(pk=obj.pk)
+        return format_html(
+            '<div class="errorkit-trend">{}{}</div>',
+            chart("day", one, name="errorkit-trend-day"),
+            chart("month", one, name="errorkit-trend-month"),
+        )
+
     @admin.display(description=_("traceback"))
     def latest_traceback(self, obj: Incident) -> str:
         event = obj.events.exclude(traceback="").first()
         if event is None:
             return "-"
-        return format_html(
-            '<pre style="white-space:pre-wrap">{}</pre>', event.traceback
-        )
+        return render_traceback(event.traceback)
 
     @admin.display(description=_("affected"))
     def affected(self, obj: Incident) -> str:
@@ -161,58 +220,108 @@ class IncidentAdmin(admin.ModelAdmin):
             % {"n": seen["requests"]},
         )
 
-    @admin.display(description=_("recent events"))
+    @admin.display(description=_("recent kept events"))
     def recent_events(self, obj: Incident) -> str:
-        events = obj.events.all()[:10]
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{} {}</td>"
-            "<td>{}</td><td>{}</td><td><pre>{}</pre></td><td><pre>{}</pre></td></tr>",
-            (
-                (
-                    e.created,
-                    e.request_id,
-                    e.status_code,
-                    e.method,
-                    e.path,
-                    e.user,
-                    e.key_prefix,
-                    e.headers,
-                    e.body,
-                )
-                for e in events
-            ),
+        rows = (
+            FailedRequest.objects.filter(incident=obj, event__isnull=False)
+            .select_related("event")
+            .order_by("-created")[:10]
         )
         return format_html(
-            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
-            "<th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            '<div class="errorkit-scroll"><table><thead><tr><th>{}</th><th>{}</th>'
+            "<th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table></div>",
             _("time"),
             _("request id"),
             _("status"),
             _("request"),
             _("user"),
             _("key"),
-            _("headers"),
-            _("body"),
-            rows,
+            format_html_join(
+                "",
+                '<tr><td>{}</td><td><a href="{}"><code>{}</code></a></td><td>{}</td>'
+                "<td>{} {}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        short_time(r.created),
+                        reverse(
+                            "admin:errorkit_incidents_failedrequest_change", args=[r.pk]
+                        ),
+                        r.request_id,
+                        r.status_code,
+                        r.event.method,
+                        r.event.path,
+                        r.user,
+                        r.key_prefix,
+                    )
+                    for r in rows
+                ),
+            ),
         )
+
+
+def short_time(value: Any) -> str:
+    """A time to the second, in the current time zone (no microseconds)."""
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
+
+
+def render_traceback(text: str) -> str:
+    """A traceback with the project's own frames set apart from libraries'."""
+    return format_html(
+        '<pre class="errorkit-traceback">{}</pre>',
+        format_html_join(
+            "",
+            '<span class="{}">{}</span>',
+            (
+                (f"frame-{part.kind}" if part.kind else "", part.text)
+                for part in traceback_parts(text)
+            ),
+        ),
+    )
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """By status: the choices come from the settings, never from a DISTINCT
+    over every failed request."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = {
+            *errorkit_settings.INCIDENT_4XX_CODES,
+            *errorkit_settings.FINDABLE_4XX_CODES,
+        }
+        return [("5xx", "5xx"), *((str(c), str(c)) for c in sorted(codes))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "5xx":
+            return queryset.filter(status_code__gte=500)
+        if value and value.isdigit():
+            return queryset.filter(status_code=int(value))
+        return queryset
 
 
 @admin.register(FailedRequest)
 class FailedRequestAdmin(admin.ModelAdmin):
     """Every failed request, sampled or not: one incident's (from its page), or
-    one customer's, by user or API key prefix, or one by its exact id."""
+    one customer's, by user or API key prefix, or one by its exact id. Each
+    has its page: the request laid out when its event was kept."""
 
     list_display = [
         "created",
-        "request_id",
+        "request_link",
         "status_code",
-        "incident",
-        "user",
-        "key_prefix",
+        "error_code",
+        "incident_link",
+        "customer_link",
     ]
-    list_filter = ["status_code"]
-    search_fields = ["=request_id", "=user", "=key_prefix"]
+    list_display_links = None  # the request id is the link
+    list_filter = [StatusFilter]
+    # Matched exactly (see get_search_results), so that each uses its index.
+    search_fields = ["request_id", "user", "key_prefix"]
+    search_help_text = _("An exact request id, username or API key prefix.")
     list_select_related = ["incident"]
     show_full_result_count = False
 
@@ -224,3 +333,127 @@ class FailedRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # retention is prune_incidents' job
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        # Django's "=" is iexact, UPPER() on both sides, which no index serves.
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return (
+            queryset.filter(
+                Q(request_id=term[:200]) | Q(user=term[:255]) | Q(key_prefix=term[:16])
+            ),
+            False,
+        )
+
+    @admin.display(description=_("request id"), ordering="request_id")
+    def request_link(self, obj: FailedRequest) -> str:
+        url = reverse("admin:errorkit_incidents_failedrequest_change", args=[obj.pk])
+        return format_html('<a href="{}"><code>{}</code></a>', url, obj.request_id)
+
+    @admin.display(description=_("incident"))
+    def incident_link(self, obj: FailedRequest) -> str:
+        if obj.incident is None:
+            return "-"
+        url = reverse(
+            "admin:errorkit_incidents_incident_change", args=[obj.incident_id]
+        )
+        return format_html('<a href="{}">{}</a>', url, obj.incident.title)
+
+    @admin.display(description=_("customer"))
+    def customer_link(self, obj: FailedRequest) -> str:
+        return customer_links(obj)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "customer/",
+                view(self.customer_view),
+                name="errorkit_incidents_failedrequest_customer",
+            ),
+            path(
+                "<path:object_id>/change/",
+                view(self.request_view),
+                name="errorkit_incidents_failedrequest_change",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request: HttpRequest, title: str) -> dict[str, Any]:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+        }
+
+    def request_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """One failed request: what is known of every one, and the request
+        laid out when its event was kept; newer and older kept events."""
+        row = (
+            FailedRequest.objects.select_related("incident", "event")
+            .filter(pk=object_id if object_id.isdigit() else None)
+            .first()
+        )
+        if row is None:
+            raise Http404(gettext("No failed request has this id."))
+        context = self._context(request, gettext("Request %s") % row.request_id)
+        event = row.event
+        context.update(
+            row=row,
+            event=event,
+            customer=customer_links(row),
+            query=unquote_plus(event.query) if event else "",
+            body=pretty_body(event.body) if event else "",
+            headers=sorted(event.headers.items()) if event else [],
+            traceback=render_traceback(event.traceback)
+            if event and event.traceback
+            else "",
+            **neighbours(row),
+        )
+        return TemplateResponse(
+            request, "admin/errorkit_incidents/failedrequest/request.html", context
+        )
+
+    def customer_view(self, request: HttpRequest) -> HttpResponse:
+        """One customer's failures, by API key prefix (``?key=``) or user
+        (``?user=``)."""
+        key, user = (
+            request.GET.get("key", "").strip(),
+            request.GET.get("user", "").strip(),
+        )
+        if not key and not user:
+            raise Http404(
+                gettext(
+                    "Say whose failures: ?key=<API key prefix> or ?user=<username>."
+                )
+            )
+        customer = Customer(key_prefix=key[:16]) if key else Customer(user=user[:255])
+        title = (
+            gettext("Failures of API key %s") % customer.key_prefix
+            if key
+            else gettext("Failures of user %s") % customer.user
+        )
+        context = self._context(request, title)
+        context.update(customer_page(customer))
+        return TemplateResponse(
+            request, "admin/errorkit_incidents/failedrequest/customer.html", context
+        )
+
+
+def customer_links(row: FailedRequest) -> str:
+    """Links to the customer pages of a request's user and API key."""
+    url = reverse("admin:errorkit_incidents_failedrequest_customer")
+    links = [
+        format_html('<a href="{}?{}">{}</a>', url, query, label)
+        for query, label in (
+            (urlencode({"user": row.user}), row.user),
+            (urlencode({"key": row.key_prefix}), row.key_prefix),
+        )
+        if label
+    ]
+    return format_html_join(" · ", "{}", ((link,) for link in links)) or "-"

@@ -37,18 +37,64 @@ class Occurrence:
     now: datetime
     event: RawEvent
 
+    @property
+    def request_id(self) -> str:
+        return self.event.request_id
+
+    @property
+    def failure(self) -> Failure:
+        """Its lean row, which keeps it findable however sampling goes."""
+        e = self.event
+        return Failure(
+            e.request_id, self.status, self.code, e.user, e.key_prefix, self.now
+        )
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed request as support looks it up: by its id, its customer (user
+    or API key prefix), its status and error code. A 4xx of
+    ``FINDABLE_4XX_CODES`` is only this; an incident's occurrence has one too."""
+
+    request_id: str
+    status: int
+    code: str
+    user: str
+    key_prefix: str
+    now: datetime
+
+
+def capture_failure(request: HttpRequest, response: HttpResponseBase) -> Failure:
+    """A caller's error (401, 402, 429...) as a lean row: no body, no stack."""
+    state = state_of(request)
+    status = response.status_code
+    return Failure(
+        request_id=(state.request_id or "")[:200],
+        status=status,
+        code=_code_of(state.error, status),
+        user=attempt([], "", lambda: _user_name(getattr(request, "user", None)), ""),
+        key_prefix=_key_prefix(request),
+        now=timezone.now(),
+    )
+
+
+def _code_of(error: Any, status: int) -> str:
+    # The error errorkit answered, unless something answered after it.
+    if error is not None and error.status == status:
+        return str(error.code)[:64]
+    return "internal_error" if status == 500 else f"http_{status}"
+
+
+def _key_prefix(request: HttpRequest) -> str:
+    return str(getattr(getattr(request, "auth", None), "prefix", ""))[:16]
+
 
 def capture(request: HttpRequest, response: HttpResponseBase) -> Occurrence:
     state = state_of(request)
     exc = state.exception
     status = response.status_code
-    # The error errorkit answered, unless something answered after it.
     error = state.error if state.error and state.error.status == status else None
-    code = (
-        error.code
-        if error is not None
-        else ("internal_error" if status == 500 else f"http_{status}")
-    )
+    code = _code_of(error, status)
     view = view_name(request)
     # The stack is walked once: the fingerprint, the title and the event's
     # traceback all come from this capture.
@@ -188,11 +234,15 @@ def raw_event(
         if form_type
         else None,
         user=_read(notes, "user", lambda: _user_name(user), ""),
-        key_prefix=str(getattr(getattr(request, "auth", None), "prefix", ""))[:16],
+        key_prefix=_key_prefix(request),
         stack=stack,
         notes=notes,
     )
 
 
 def _user_name(user: Any) -> str:
-    return str(user)[:255] if user is not None and user.is_authenticated else ""
+    # The username, as the customer pages and the other admins look it up.
+    if user is None or not user.is_authenticated:
+        return ""
+    name = user.get_username() if hasattr(user, "get_username") else user
+    return str(name)[:255]

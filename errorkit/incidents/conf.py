@@ -8,6 +8,9 @@ DEFAULTS: dict[str, Any] = {
     "INCIDENT_RECORDING": "sync",
     # Every 5xx is recorded, plus these 4xx status codes.
     "INCIDENT_4XX_CODES": [],
+    # These 4xx are kept as lean rows only (no incident, no alert): findable by
+    # request id and counted on a customer's page (by API key or user).
+    "FINDABLE_4XX_CODES": [401, 402, 403, 409, 422, 429],
     # Callable (request, response, exception) -> str | None: a project's own
     # grouping; None falls back to errorkit's fingerprint.
     "INCIDENT_FINGERPRINT": None,

@@ -87,17 +87,21 @@ class IncidentEvent(models.Model):
 
 
 class IncidentHour(models.Model):
-    """Exact counts per hour and status class, for the admin's chart (events are
-    sampled, so they cannot be counted for it)."""
+    """Exact counts per incident and hour, for the charts (events are sampled,
+    so they cannot be counted for them): the list's chart sums the incidents
+    its filters show, an incident's page draws its own trend."""
 
-    hour = models.DateTimeField()
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="hours"
+    )
+    hour = models.DateTimeField(db_index=True)
     status_class = models.PositiveSmallIntegerField()  # 4 or 5
     count = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["hour", "status_class"], name="errorkit_hour"
+                fields=["incident", "hour"], name="errorkit_incident_hour"
             )
         ]
 
@@ -106,17 +110,31 @@ class IncidentHour(models.Model):
 
 
 class FailedRequest(models.Model):
-    """One failed request, however sampling went: every 5xx (and each 4xx
-    status listed in ``INCIDENT_4XX_CODES``) can be found by the request id a
-    caller quotes, for as long as incident data is kept. Lean on purpose: the
-    request itself is kept only on sampled events."""
+    """One failed request, however sampling went: every request recorded as an
+    incident (each 5xx, and the 4xx in ``INCIDENT_4XX_CODES``) and each 4xx in
+    ``FINDABLE_4XX_CODES`` (no incident: a caller's error, counted per
+    customer) can be found by the request id a caller quotes, for as long as
+    incident data is kept. Lean on purpose: the request itself is kept only on
+    sampled events (``event``)."""
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="failed_requests"
+        Incident,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="failed_requests",
+    )
+    event = models.OneToOneField(
+        IncidentEvent,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="failed_request",
     )
     request_id = models.CharField(_("request id"), max_length=200, db_index=True)
     created = models.DateTimeField(_("time"), db_index=True)
     status_code = models.PositiveSmallIntegerField(_("status code"))
+    error_code = models.CharField(_("error code"), max_length=64, blank=True)
     user = models.CharField(_("user"), max_length=255, blank=True)
     key_prefix = models.CharField(_("API key prefix"), max_length=16, blank=True)
 
@@ -125,7 +143,12 @@ class FailedRequest(models.Model):
         verbose_name_plural = _("failed requests")
         ordering = ["-created"]
         indexes = [
-            models.Index(fields=["incident", "-created"], name="errorkit_failed_recent")
+            models.Index(
+                fields=["incident", "-created"], name="errorkit_failed_recent"
+            ),
+            # A customer's failures: by API key or by user, newest first.
+            models.Index(fields=["key_prefix", "-created"], name="errorkit_failed_key"),
+            models.Index(fields=["user", "-created"], name="errorkit_failed_user"),
         ]
 
     def __str__(self) -> str:

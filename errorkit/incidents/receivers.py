@@ -17,8 +17,8 @@ from django.http import HttpRequest, HttpResponseBase
 
 from ..conf import errorkit_settings
 from ..state import state_of
-from .capture import capture
-from .storage import record
+from .capture import Failure, Occurrence, capture, capture_failure
+from .storage import write
 from .writer import writer
 
 logger = logging.getLogger("errorkit.incidents")
@@ -49,20 +49,27 @@ def keep_body(sender: Any, request: HttpRequest, **kwargs: Any) -> None:
 
 
 def should_record(status: int) -> bool:
+    """Whether an answer is an incident's (every 5xx, and INCIDENT_4XX_CODES)."""
     return status >= 500 or status in errorkit_settings.INCIDENT_4XX_CODES
 
 
 def record_response(
     sender: Any, request: HttpRequest, response: HttpResponseBase, **kwargs: Any
 ) -> None:
-    """``error_response_finished`` receiver: record the answer if it is due."""
-    if not should_record(response.status_code):
-        return
+    """``error_response_finished`` receiver: record the answer if it is due,
+    as an incident's occurrence or, for FINDABLE_4XX_CODES, a lean row."""
+    status = response.status_code
     try:
-        if errorkit_settings.INCIDENT_RECORDING == "background":
-            writer.submit(capture(request, response))
+        if should_record(status):
+            item: Occurrence | Failure = capture(request, response)
+        elif status in errorkit_settings.FINDABLE_4XX_CODES:
+            item = capture_failure(request, response)
         else:
-            record(request, response)
+            return
+        if errorkit_settings.INCIDENT_RECORDING == "background":
+            writer.submit(item)
+        else:
+            write([item])
     except Exception:
         logger.exception(
             "Could not record an incident for %s %s (request %s)",

@@ -86,10 +86,15 @@ NAME = re.compile(r"(?<![\w.-])(?P<name>[A-Za-z][\w.-]{0,60})(?:=|:[ \t]*)")
 VALUE = re.compile(r"\"[^\"]*\"|'[^']*'|[^\s&,;\"']+")
 
 
+# "KeyError: 'sku-1'" names an exception, not a key: its message stays.
+EXCEPTION_NAME = ("Error", "Exception", "Warning")
+
+
 def _named_values(text: str) -> str:
     parts, done = [], 0
     for match in NAME.finditer(text):
-        if match.start() < done or not is_denied(match.group("name")):
+        name = match.group("name")
+        if match.start() < done or name.endswith(EXCEPTION_NAME) or not is_denied(name):
             continue
         value = VALUE.match(text, match.end())
         if value is None:

@@ -9,6 +9,7 @@ count and reopen it once. Events are sampled; counts stay exact.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -22,7 +23,7 @@ from django.utils import timezone
 from ..conf import errorkit_settings
 from ..durability import relax_durability
 from .alerts import alert_opened
-from .capture import Occurrence, capture
+from .capture import Failure, Occurrence, capture
 from .models import FailedRequest, Incident, IncidentEvent, IncidentHour
 
 Status = Incident.Status
@@ -30,27 +31,29 @@ Status = Incident.Status
 
 def record(request: HttpRequest, response: HttpResponseBase) -> int:
     """Record one server error now; the incident's id."""
-    return write([capture(request, response)])[0]
+    incident = write([capture(request, response)])[0]
+    assert incident is not None  # an occurrence always has its incident
+    return incident
 
 
-def write(occurrences: list[Occurrence]) -> list[int]:
-    """Write occurrences in one short transaction; their incidents' ids.
+def write(items: Sequence[Occurrence | Failure]) -> list[int | None]:
+    """Write occurrences and lean failures in one short transaction; the
+    incident's id of each (None for a failure, which has none).
 
-    Occurrences of one fingerprint are counted by one statement. The commit
-    does not wait for the disk on PostgreSQL (``synchronous_commit = off``, for
-    this transaction only): a crash may lose the last moments of counts,
-    never corrupt them.
+    Occurrences of one fingerprint are counted by one statement; every item
+    gets its findable row, in one bulk insert. The commit does not wait for
+    the disk on PostgreSQL (``synchronous_commit = off``, for this
+    transaction only): a crash may lose the last moments of counts, never
+    corrupt them.
     """
     groups: dict[str, list[Occurrence]] = {}
-    for occurrence in occurrences:
-        groups.setdefault(occurrence.fingerprint, []).append(occurrence)
-    hours: dict[tuple[datetime, int], int] = {}
-    for occurrence in occurrences:
-        hour = occurrence.now.replace(minute=0, second=0, microsecond=0)
-        key = (hour, occurrence.status // 100)
-        hours[key] = hours.get(key, 0) + 1
+    for item in items:
+        if isinstance(item, Occurrence):
+            groups.setdefault(item.fingerprint, []).append(item)
     ids: dict[str, int] = {}
+    kept: dict[int, int] = {}  # id(occurrence) -> its sampled event's pk
     opened: list[int] = []
+    hours: dict[tuple[int, datetime], tuple[int, int]] = {}
     with transaction.atomic():
         # A crash may lose the last moments of counts, never corrupt them.
         relax_durability()
@@ -61,26 +64,45 @@ def write(occurrences: list[Occurrence]) -> list[int]:
             if counted.opened:
                 opened.append(counted.pk)
             if counted.sampled:
-                IncidentEvent.objects.create(
+                kept[id(last)] = IncidentEvent.objects.create(
                     incident_id=counted.pk, created=last.now, **last.event.build()
-                )
-        # Every failed request stays findable by its id, sampled or not.
-        FailedRequest.objects.bulk_create(
-            FailedRequest(
-                incident_id=ids[o.fingerprint],
-                request_id=o.event.request_id,
-                created=o.now,
-                status_code=o.status,
-                user=o.event.user,
-                key_prefix=o.event.key_prefix,
-            )
-            for o in occurrences
-        )
-        for (hour, status_class), amount in hours.items():
-            count_hour(hour, status_class, amount)
+                ).pk
+            for o in group:
+                key = (counted.pk, _hour_of(o.now))
+                hours[key] = (o.status // 100, hours.get(key, (0, 0))[1] + 1)
+        FailedRequest.objects.bulk_create(_row(item, ids, kept) for item in items)
+        for (incident, hour), (status_class, amount) in hours.items():
+            count_hour(incident, hour, status_class, amount)
     if opened:
-        alert_opened(opened, occurrences[-1].now)
-    return [ids[o.fingerprint] for o in occurrences]
+        alert_opened(opened, items[-1].now)
+    return [
+        ids[item.fingerprint] if isinstance(item, Occurrence) else None
+        for item in items
+    ]
+
+
+def _row(
+    item: Occurrence | Failure, ids: dict[str, int], kept: dict[int, int]
+) -> FailedRequest:
+    """The findable row of one item, linked to its incident and kept event."""
+    if isinstance(item, Occurrence):
+        failure, incident = item.failure, ids[item.fingerprint]
+    else:
+        failure, incident = item, None
+    return FailedRequest(
+        incident_id=incident,
+        event_id=kept.get(id(item)),
+        request_id=failure.request_id,
+        created=failure.now,
+        status_code=failure.status,
+        error_code=failure.code,
+        user=failure.user,
+        key_prefix=failure.key_prefix,
+    )
+
+
+def _hour_of(now: datetime) -> datetime:
+    return now.replace(minute=0, second=0, microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -218,26 +240,32 @@ def count_event_orm(occurrence: Occurrence, amount: int = 1) -> Counted:
     return Counted(pk, last_sampled == now, regressed_at == now)
 
 
-def count_hour(now: datetime, status_class: int, amount: int = 1) -> None:
-    hour = now.replace(minute=0, second=0, microsecond=0)
+def count_hour(incident: int, hour: datetime, status_class: int, amount: int) -> None:
+    """Add to an incident's count for one hour: one upsert where the database
+    has it, so racing writers lose no count."""
     connection = transaction.get_connection()
     if _can_upsert(connection):
         table = connection.ops.quote_name(IncidentHour._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (hour, status_class, count) VALUES (%s, %s, %s) "
-                "ON CONFLICT (hour, status_class) DO UPDATE SET "
-                f"count = {table}.count + EXCLUDED.count",
-                [connection.ops.adapt_datetimefield_value(hour), status_class, amount],
+                f"INSERT INTO {table} (incident_id, hour, status_class, count) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (incident_id, hour) DO UPDATE "
+                f"SET count = {table}.count + EXCLUDED.count",
+                [
+                    incident,
+                    connection.ops.adapt_datetimefield_value(hour),
+                    status_class,
+                    amount,
+                ],
             )
         return
-    rows = IncidentHour.objects.filter(hour=hour, status_class=status_class)
+    rows = IncidentHour.objects.filter(incident_id=incident, hour=hour)
     if rows.update(count=F("count") + amount):
         return
     try:
         with transaction.atomic():
             IncidentHour.objects.create(
-                hour=hour, status_class=status_class, count=amount
+                incident_id=incident, hour=hour, status_class=status_class, count=amount
             )
     except IntegrityError:
         rows.update(count=F("count") + amount)

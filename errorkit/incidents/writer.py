@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 
-from .capture import Occurrence
+from .capture import Failure, Occurrence
 from .storage import write
 
 logger = logging.getLogger("errorkit.incidents")
@@ -40,13 +40,13 @@ class BackgroundWriter:
     retries = 60
 
     def __init__(self) -> None:
-        self.queue: queue.Queue[Occurrence] = queue.Queue(self.max_queued)
+        self.queue: queue.Queue[Occurrence | Failure] = queue.Queue(self.max_queued)
         self.thread: threading.Thread | None = None
         self.pid: int | None = None
         self.lock = threading.Lock()
         self.dropped = 0
 
-    def submit(self, occurrence: Occurrence) -> None:
+    def submit(self, occurrence: Occurrence | Failure) -> None:
         self._ensure_running()
         try:
             self.queue.put_nowait(occurrence)
@@ -108,7 +108,7 @@ class BackgroundWriter:
                 for _ in batch:
                     self.queue.task_done()
 
-    def _write(self, batch: list[Occurrence]) -> None:
+    def _write(self, batch: list[Occurrence | Failure]) -> None:
         from django.db import connection
 
         for attempt in range(self.retries + 1):
@@ -126,7 +126,7 @@ class BackgroundWriter:
             return
         self._write_each(batch)
 
-    def _write_each(self, batch: list[Occurrence]) -> None:
+    def _write_each(self, batch: list[Occurrence | Failure]) -> None:
         from django.db import connection
 
         for occurrence in batch:
@@ -136,7 +136,7 @@ class BackgroundWriter:
                 connection.close()
                 logger.exception(
                     "Could not record an incident event (request %s)",
-                    occurrence.event.request_id or "-",
+                    occurrence.request_id or "-",
                 )
                 self._drop(1, "it could not be stored")
 

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..admin_links import admin_link
 from .api_keys import PREFIX_LENGTH, create_key, revoke
 from .models import APIKey
 
@@ -39,7 +40,14 @@ class APIKeyAdmin(admin.ModelAdmin):
     ]
     list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["prefix", "name", "owner__username"]
-    readonly_fields = ["prefix", "owner", "created", "last_used", "revoked_at"]
+    readonly_fields = [
+        "prefix",
+        "owner",
+        "created",
+        "last_used",
+        "revoked_at",
+        "failures",
+    ]
     fields = [
         "prefix",
         "owner",
@@ -48,6 +56,7 @@ class APIKeyAdmin(admin.ModelAdmin):
         "created",
         "last_used",
         "revoked_at",
+        "failures",
     ]
     actions = ["revoke_keys"]
     raw_id_fields = ["owner"]
@@ -120,6 +129,15 @@ class APIKeyAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
                 "title": _("API key created"),
             },
+        )
+
+    @admin.display(description=_("failures"))
+    def failures(self, obj: APIKey) -> str:
+        # The customer's page of errorkit.incidents, when it is installed.
+        return admin_link(
+            "errorkit_incidents_failedrequest_customer",
+            gettext("Failed requests with this key"),
+            {"key": obj.prefix},
         )
 
     @admin.display(description=_("access"), ordering="read_only")

@@ -8,10 +8,10 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
+from django.utils.html import escape
 
-from errorkit.incidents.chart import chart, series
 from errorkit.incidents.models import (
     FailedRequest,
     Incident,
@@ -49,10 +49,13 @@ def test_the_list_shows_the_incidents_and_a_chart(django_user_model, incident):
     text = page.content.decode()
     assert page.status_code == 200
     assert "KeyError in lookup_price" in text and "ZeroDivisionError" in text
-    assert "<svg" in text and "Events per hour, last 24 hours" in text
-    assert "<script" not in text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Failed requests per hour, last 24 hours" in text
+    chart_html = text.split('<figure class="errorkit-chart"', 1)[1].split("</figure>")[
+        0
+    ]
+    assert "<svg" in chart_html and "<script" not in chart_html
     month = client.get(LIST, {"chart": "month"})
-    assert "Events per day, last 30 days" in month.content.decode()
+    assert "Failed requests per day, last 30 days" in month.content.decode()
 
 
 def test_the_request_id_a_caller_quotes_finds_its_incident(django_user_model, incident):
@@ -115,15 +118,6 @@ def test_viewers_without_the_change_permission_get_no_actions(
     client = staff_with(django_user_model, "view_incident")
     client.post(LIST, {"action": "resolve", "_selected_action": [incident.pk]})
     assert Incident.objects.get(pk=incident.pk).status == "open"
-
-
-def test_the_chart_counts_every_event_by_hour_and_class(client):
-    for _ in range(3):
-        client.get("/v1/test/bug/first")
-    data = series("day")
-    assert len(data) == 24 and data[-1][1] == {5: 3}
-    assert sum(sum(c.values()) for _, c in series("month")) == 3
-    assert "total 3" in chart("day")
 
 
 def test_prune_incidents_deletes_old_data_in_batches(client):
@@ -213,3 +207,96 @@ def test_the_incident_page_says_who_is_affected_and_lists_every_request(
     for term in ("alice", key_prefix):
         found = staff.get("/admin/errorkit_incidents/failedrequest/", {"q": term})
         assert "c-2" in found.content.decode()
+
+
+REQUESTS = "/admin/errorkit_incidents/failedrequest/"
+
+
+@override_settings(
+    ERRORKIT={"INCIDENT_SAMPLE_FIRST": 1, "INCIDENT_SAMPLE_INTERVAL": 3600}
+)
+def test_a_failed_requests_page_lays_out_its_kept_event(staff, client):
+    client.post(
+        "/v1/plain/raise/boom?colour=blue",
+        '{"order": {"sku": "a-1"}}',
+        content_type="application/json",
+        HTTP_X_REQUEST_ID="laid-out",
+    )
+    client.post("/v1/plain/raise/boom", HTTP_X_REQUEST_ID="not-kept")
+    kept = FailedRequest.objects.get(request_id="laid-out")
+    html = staff.get(f"{REQUESTS}{kept.pk}/change/").content.decode()
+    assert "POST /v1/plain/raise/boom?colour=blue" in html
+    assert '<th scope="row">X-Request-Id</th><td>laid-out</td>' in html
+    assert escape('"order": {\n    "sku": "a-1"') in html  # pretty-printed
+    assert 'class="frame-project"' in html and "Traceback" in html
+    assert html.count("<h1>") == 1
+    other = FailedRequest.objects.get(request_id="not-kept")
+    html = staff.get(f"{REQUESTS}{other.pk}/change/").content.decode()
+    assert "details were not kept" in html
+    assert f"{REQUESTS}{kept.pk}/change/" in html  # the nearest kept event
+
+
+def test_a_request_page_that_does_not_exist_is_a_404(staff):
+    assert staff.get(f"{REQUESTS}999/change/").status_code == 404
+    assert staff.get(f"{REQUESTS}abc/change/").status_code == 404
+
+
+def test_request_and_customer_pages_need_the_view_permission(django_user_model, client):
+    client.get("/v1/test/bug/first")
+    row = FailedRequest.objects.get()
+    nobody = staff_with(django_user_model)
+    assert nobody.get(f"{REQUESTS}{row.pk}/change/").status_code == 403
+    assert nobody.get(f"{REQUESTS}customer/", {"user": "x"}).status_code == 403
+    anonymous = Client().get(f"{REQUESTS}{row.pk}/change/")
+    assert anonymous.status_code == 302  # to the login page
+
+
+def test_a_customer_page_by_key_and_by_user(staff, api, api_user):
+    from tests.helpers import post_task
+
+    post_task(api, {"kind": "crash", "payload": 1}, HTTP_X_REQUEST_ID="cust-1")
+    prefix = FailedRequest.objects.get().key_prefix
+    for query in ({"key": prefix}, {"user": "alice"}):
+        html = staff.get(f"{REQUESTS}customer/", query).content.decode()
+        assert "cust-1" in html and "TaskCrashed" in html
+        assert "/admin/errorkit_billing/ledgerentry/?q=alice" in html
+    assert staff.get(f"{REQUESTS}customer/").status_code == 404
+
+
+def test_the_key_and_account_pages_link_to_the_customers_failures(staff, api_user):
+    from errorkit.billing.models import CreditAccount
+    from errorkit.keys.api_keys import create_key
+
+    key, _ = create_key(api_user, name="k")
+    html = staff.get(f"/admin/errorkit_keys/apikey/{key.pk}/change/").content.decode()
+    assert f"{REQUESTS}customer/?key={key.prefix}" in html
+    account = CreditAccount.objects.get(owner=api_user)
+    html = staff.get(
+        f"/admin/errorkit_billing/creditaccount/{account.pk}/change/"
+    ).content.decode()
+    assert f"{REQUESTS}customer/?user=alice" in html
+
+
+def test_the_list_search_finds_a_request_id_exactly_and_titles_by_words(staff, client):
+    client.get("/v1/test/bug/first", HTTP_X_REQUEST_ID="abc-1")
+    client.get("/v1/test/bug/other-bug", HTTP_X_REQUEST_ID="abc-12")
+
+    def found(term):
+        html = staff.get(LIST, {"q": term}).content.decode()
+        return {t for t in ("KeyError", "ZeroDivisionError") if f"{t} in" in html}
+
+    assert found("abc-1") == {"KeyError"}  # exact: abc-12 is not abc-1
+    assert found("lookup_price") == {"KeyError"}
+    assert found("nothing-like-it") == set()
+
+
+def test_the_lists_chart_follows_its_filters_and_search(staff, client):
+    client.get("/v1/test/bug/first")
+    client.get("/v1/test/bug/first")
+    client.get("/v1/test/bug/other-bug")
+    assert "3 failed requests" in staff.get(LIST).content.decode()
+    html = staff.get(LIST, {"q": "lookup_price"}).content.decode()
+    assert "2 failed requests" in html
+    month = staff.get(LIST, {"q": "lookup_price", "chart": "month"}).content.decode()
+    assert "Failed requests per day" in month and "2 failed requests" in month
+    assert "?q=lookup_price" in month  # the 24-hour link keeps the search

@@ -305,3 +305,56 @@ def test_every_failed_request_is_findable_by_its_id_not_only_sampled_ones(
         assert f"/{incident.pk}/change/" in page.content.decode()
     page = staff.get("/admin/errorkit_incidents/incident/", {"q": "never-failed"})
     assert f"/{incident.pk}/change/" not in page.content.decode()
+
+
+def test_callers_errors_are_kept_lean_findable_and_never_incidents(
+    client, api_user, django_user_model
+):
+    from errorkit.incidents.models import FailedRequest
+    from errorkit.keys.api_keys import create_key
+    from tests.helpers import post_task
+
+    client.get("/v1/tasks", HTTP_AUTHORIZATION="Bearer wrong", HTTP_X_REQUEST_ID="r401")
+    broke = django_user_model.objects.create(username="broke")
+    key, secret = create_key(broke, name="broke")
+    poor = type(client)(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    post_task(poor, HTTP_X_REQUEST_ID="r402")
+    client.get("/v1/nothing", HTTP_X_REQUEST_ID="r404")  # not listed: not kept
+    rows = {r.request_id: r for r in FailedRequest.objects.all()}
+    assert set(rows) == {"r401", "r402"}
+    assert (rows["r401"].status_code, rows["r401"].error_code) == (
+        401,
+        "invalid_api_key",
+    )
+    assert rows["r402"].error_code == "insufficient_balance"
+    assert (rows["r402"].user, rows["r402"].key_prefix) == ("broke", key.prefix)
+    assert all(r.incident_id is None and r.event_id is None for r in rows.values())
+    assert not Incident.objects.exists() and not IncidentHour.objects.exists()
+
+
+@override_settings(ERRORKIT={"FINDABLE_4XX_CODES": []})
+def test_no_4xx_is_kept_when_none_is_listed(client):
+    from errorkit.incidents.models import FailedRequest
+
+    client.get("/v1/tasks", HTTP_AUTHORIZATION="Bearer wrong")
+    assert not FailedRequest.objects.exists()
+
+
+@override_settings(
+    ERRORKIT={"INCIDENT_SAMPLE_FIRST": 2, "INCIDENT_SAMPLE_INTERVAL": 3600}
+)
+def test_a_kept_event_is_linked_from_its_request_and_hours_count_per_incident(
+    client,
+):
+    from errorkit.incidents.models import FailedRequest
+
+    for n in range(3):
+        client.get("/v1/test/bug/first", HTTP_X_REQUEST_ID=f"k-{n}")
+    client.get("/v1/test/bug/other-bug")
+    linked = dict(FailedRequest.objects.values_list("request_id", "event__request_id"))
+    assert linked["k-0"] == "k-0" and linked["k-1"] == "k-1" and linked["k-2"] is None
+    per_incident = dict(IncidentHour.objects.values_list("incident__title", "count"))
+    assert per_incident == {
+        "KeyError in lookup_price": 3,
+        "ZeroDivisionError in BuggyView.get": 1,
+    }

@@ -104,3 +104,17 @@ def test_denied_names_in_free_text_lose_their_values():
         f"failed: password={FILTERED}, user=ann token: {FILTERED} "
         f"Authorization: {FILTERED}"
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["KeyError: 'missing-first'", "APIKeyError: key not found", "TokenWarning: x"],
+)
+def test_an_exception_named_for_a_key_keeps_its_message(line):
+    assert scrub_text(line) == line
+
+
+def test_a_secret_in_an_exception_message_still_goes():
+    assert (
+        scrub_text("KeyError: 'password=hunter2'") == f"KeyError: 'password={FILTERED}'"
+    )
