@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from django.conf import settings
+from django.db.models import Count
 from django.test import override_settings
 
 from errorkit.incidents.models import Incident, IncidentEvent
@@ -71,3 +72,24 @@ def test_one_event_that_cannot_be_stored_does_not_take_its_batch(client, caplog)
     assert Incident.objects.get().count == 2
     assert own.dropped == 1
     assert any("Dropped 1 incident events" in r.getMessage() for r in caplog.records)
+
+
+@override_settings(ERRORKIT=BACKGROUND)
+def test_callers_errors_and_crashes_share_the_writers_batches(client):
+    from errorkit.incidents.models import FailedRequest
+
+    for n in range(30):
+        if n % 3:
+            client.get("/v1/tasks", HTTP_AUTHORIZATION="Bearer wrong")
+        else:
+            client.get("/v1/test/bug/first")
+    assert writer.flush(timeout=30)
+    by_status = dict(
+        FailedRequest.objects.values_list("status_code").annotate(n=Count("pk"))
+    )
+    assert by_status == {401: 20, 500: 10}
+    assert (
+        FailedRequest.objects.filter(status_code=401, incident__isnull=True).count()
+        == 20
+    )
+    assert Incident.objects.get().count == 10
