@@ -16,7 +16,7 @@ $(PY):
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,demo,redis,postgres,openapi]"
+	$(PY) -m pip install --quiet -e ".[dev,demo,redis,postgres,openapi,client]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -52,6 +52,21 @@ def environment(
     return env
 
 
+def manage(database_url: str, *command: str, **env: str) -> str:
+    """``manage.py`` of demo_project on a database; its last line of output."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=environment(database_url, "demo_project.settings", **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
 def setup_caller(database_url: str, username: str, balance: str) -> str:
     """Migrate the database and create a funded caller; its API key."""
     done = subprocess.run(
@@ -64,6 +79,18 @@ def setup_caller(database_url: str, username: str, balance: str) -> str:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout.strip().splitlines()[-1]
+
+
+class Served(str):
+    """A served app's base URL, knowing its gunicorn master's pid (whose
+    children are the workers)."""
+
+    pid: int
+
+    def kill_workers(self) -> None:
+        """SIGKILL every worker, as the OOM killer would; the master starts
+        new ones."""
+        subprocess.run(["pkill", "-KILL", "-P", str(self.pid)], check=False)
 
 
 def free_port() -> int:
@@ -79,7 +106,7 @@ def gunicorn(
     app: str = "tests.wsgi:application",
     settings: str = "tests.settings",
     **env: str,
-) -> Iterator[str]:
+) -> Iterator[Served]:
     """``app`` under gunicorn; its base URL once it answers."""
     port = free_port()
     # A file, not a pipe: a worker that logs more than a pipe holds would
@@ -106,7 +133,8 @@ def gunicorn(
         stderr=log,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = Served(f"http://127.0.0.1:{port}")
+    base.pid = process.pid
     try:
         wait_until(lambda: answers(base), "gunicorn to answer", process)
         yield base

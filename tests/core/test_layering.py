@@ -14,11 +14,25 @@ CORE_MODULES = sorted(
 )
 
 
+def runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node but those under ``if TYPE_CHECKING:`` (never run: they only
+    tell a type checker what the lazy exports are)."""
+    nodes, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            stack.extend(node.orelse)
+            continue
+        nodes.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return nodes
+
+
 def imported_modules(path: Path) -> list[str]:
-    """Every module a file imports, absolute, relative ones resolved."""
+    """Every module a file imports at run time, absolute, relative ones resolved."""
     package = ["errorkit", *path.relative_to(PACKAGE).parent.parts]
     found = []
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in runtime_nodes(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -41,3 +55,16 @@ def test_core_module_imports_no_optional_app(path):
         if any(module == o or module.startswith(o + ".") for o in optional)
     ]
     assert offending == []
+
+
+def test_every_export_is_listed_and_loads():
+    import errorkit
+
+    from django.apps import apps
+
+    assert sorted(errorkit.__all__) == sorted(errorkit._LAZY)
+    for name, module in errorkit._LAZY.items():
+        app = ".".join(module.split(".")[:2])
+        if app.split(".")[1] in OPTIONAL and not apps.is_installed(app):
+            continue  # core alone: that app's exports say to install it
+        assert getattr(errorkit, name) is not None, name

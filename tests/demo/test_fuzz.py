@@ -118,27 +118,13 @@ def test_the_fuzzer_finds_no_stray_5xx_and_no_money_lost(live_server, settings):
 @requires_postgres
 @requires_redis
 def test_the_fuzzer_on_gunicorn_postgresql_and_redis():
-    import subprocess
-    import sys
-
-    from tests.served import ROOT, environment, fresh_postgres, gunicorn
+    from tests.served import fresh_postgres, gunicorn, manage
 
     with fresh_postgres() as url:
-        env = environment(url, "demo_project.settings", DJANGO_SECRET_KEY="fuzz")
-        for command in (
-            ["migrate", "-v0"],
-            ["create_api_key", "fuzz", "--balance", "1000"],
-        ):
-            done = subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert done.returncode == 0, done.stderr[-2000:]
-        key = done.stdout.strip().splitlines()[-1]
+        manage(url, "migrate", "-v0", DJANGO_SECRET_KEY="fuzz")
+        key = manage(
+            url, "create_api_key", "fuzz", "--balance", "1000", DJANGO_SECRET_KEY="fuzz"
+        )
         served = {
             "REDIS_URL": REDIS_URL,
             "DEMO_JOBS_RATE": "1000000/m",
