@@ -10,6 +10,7 @@ that a retry never charges twice.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,12 +84,20 @@ class _Base:
         transport: Any = None,
     ) -> None:
         self.retry = retry or RetryPolicy()
+        self.timeout = timeout
         self.http: Any = self.http_class(
             base_url=base_url,
             headers=_headers(api_key),
             timeout=timeout,
             transport=transport,
         )
+
+    def _timeout(self, started: float) -> float:
+        """One attempt's timeout: the client's, cut to what is left of the
+        call's deadline, so that a server that never answers cannot hold the
+        call past it."""
+        left = self.retry.deadline - (time.monotonic() - started)
+        return max(min(self.timeout, left), 0.05)
 
 
 class Client(_Base):
@@ -107,12 +116,17 @@ class Client(_Base):
     ) -> tuple[httpx.Response, int]:
         """Send one call, retried as the policy says; (response, attempts)."""
         headers = _idempotency(method, idempotency_key)
+        started = time.monotonic()
         for attempt in Retrying(**self.retry.tenacity()):
             with attempt:
                 number = attempt.retry_state.attempt_number
                 with _typed(number):
                     response = self.http.request(
-                        method, path, json=json, headers=headers
+                        method,
+                        path,
+                        json=json,
+                        headers=headers,
+                        timeout=self._timeout(started),
                     )
                     return _checked(response), number
         raise AssertionError("unreachable: tenacity returns or raises")
@@ -167,12 +181,17 @@ class AsyncClient(_Base):
         idempotency_key: str | None = None,
     ) -> tuple[httpx.Response, int]:
         headers = _idempotency(method, idempotency_key)
+        started = time.monotonic()
         async for attempt in AsyncRetrying(**self.retry.tenacity()):
             with attempt:
                 number = attempt.retry_state.attempt_number
                 with _typed(number):
                     response = await self.http.request(
-                        method, path, json=json, headers=headers
+                        method,
+                        path,
+                        json=json,
+                        headers=headers,
+                        timeout=self._timeout(started),
                     )
                     return _checked(response), number
         raise AssertionError("unreachable: tenacity returns or raises")

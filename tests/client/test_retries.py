@@ -233,3 +233,16 @@ def test_a_success_that_is_not_what_the_call_returns_is_a_clear_error():
         make(server).models()
     assert caught.value.request_id == "odd-1" and caught.value.status_code == 200
     assert "GET /v1/models" in str(caught.value)
+
+
+def test_a_server_that_never_answers_cannot_hold_the_call_past_its_deadline():
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        port = silent.getsockname()[1]
+        api = client.Client(
+            "sk", f"http://127.0.0.1:{port}", retry=RetryPolicy(deadline=1.0)
+        )
+        started = time.monotonic()
+        with pytest.raises(client.APIConnectionError) as caught:
+            api.balance()
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.0 and "Timeout" in str(caught.value)

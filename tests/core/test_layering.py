@@ -58,9 +58,9 @@ def test_core_module_imports_no_optional_app(path):
 
 
 def test_every_export_is_listed_and_loads():
-    import errorkit
-
     from django.apps import apps
+
+    import errorkit
 
     assert sorted(errorkit.__all__) == sorted(errorkit._LAZY)
     for name, module in errorkit._LAZY.items():
