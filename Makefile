@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 
 WORKERS ?= 4
 
-.PHONY: install test demo serve lint format bench browser clean
+.PHONY: install test demo serve lint format bench browser clean dist matrix
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,23 @@ serve: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# The wheel and the sdist, checked as PyPI would (the packaging tests also
+# install the wheel into a fresh virtualenv).
+dist: install
+	rm -rf dist
+	$(PY) -m build --outdir dist
+	$(PY) -m twine check --strict dist/*
+
+# The version matrix (noxfile.py): Python 3.10 with the oldest supported
+# Django/DRF/django-ratelimit/drf-spectacular, 3.12 with the default set, and
+# Python 3.13 with the newest.
+# pyenv's interpreters are put on PATH for nox to find.
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
+matrix: install
+	PATH="$$(ls -d $(PYENV_ROOT)/versions/3.1[023]*/bin 2>/dev/null | tr '\n' ':')$$PATH" \
+		$(VENV)/bin/nox $(NOX_ARGS)
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -58,4 +75,4 @@ bench: install
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .nox dist build

@@ -36,6 +36,11 @@ DEFAULTS: dict[str, Any] = {
     "EXCEPTION_HANDLER_CLASS": "errorkit.handlers.ExceptionHandler",
     # Seconds sent in retryAfter when a 429 or 503 carries no wait of its own.
     "DEFAULT_RETRY_AFTER": 60,
+    # RFC 9457 problem details, for a caller whose Accept prefers
+    # application/problem+json: the ``type`` URI, "{error}" replaced by the
+    # error's code (e.g. "https://api.example.com/errors/{error}"); None
+    # sends "about:blank", whose title is the status' phrase.
+    "PROBLEM_TYPE": None,
     # Challenge sent in WWW-Authenticate when the authenticator names none.
     "WWW_AUTHENTICATE": "Bearer",
     # Header carrying the request id, both ways.

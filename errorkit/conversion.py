@@ -95,7 +95,7 @@ def _from_drf_auth(exc: drf.APIException) -> ek.APIError:
 
 
 def _from_throttled(exc: drf.Throttled) -> ek.APIError:
-    return ek.RateLimitExceeded(retry_after=exc.wait)
+    return ek.RateLimitExceeded(retry_after=getattr(exc, "wait", None))
 
 
 def _from_generic_drf(exc: drf.APIException) -> ek.APIError:
@@ -121,10 +121,12 @@ def _drf_code(exc: drf.APIException) -> str:
 
 def _drf_headers(exc: drf.APIException) -> dict[str, str]:
     headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(ek.whole_seconds(exc.wait))
+    # Set by DRF on the instance (NotAuthenticated, Throttled): not typed there.
+    auth_header, wait = getattr(exc, "auth_header", None), getattr(exc, "wait", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = str(auth_header)
+    if wait:
+        headers["Retry-After"] = str(ek.whole_seconds(wait))
     return headers
 
 

@@ -16,6 +16,7 @@ from .body_size import body_size_error
 from .conf import errorkit_settings
 from .conversion import convert_exception, error_for_status
 from .handlers import error_response, json_error_response
+from .problems import problem_response, wants_problem
 from .request_id import assign_request_id, current_request_id
 from .routing import is_api_request, is_json_response_type, media_type
 from .signals import api_request_started, error_response_finished
@@ -56,6 +57,7 @@ class ErrorkitMiddleware:
         try:
             response = self.check_request(request)
             if response is None:
+                # In async mode get_response is a coroutine function.
                 response = await self.get_response(request)  # type: ignore[misc]
             response = self.finish_response(request, response)
             if self.has_error_listeners(response):
@@ -110,15 +112,34 @@ class ErrorkitMiddleware:
             # Django logged the page it rendered; the JSON replacing it is the
             # same answer and must not be logged a second time.
             if getattr(replaced, "_has_been_logged", False):
+                # Django's own (untyped) flag: log_response() skips the response.
                 response._has_been_logged = True  # type: ignore[attr-defined]
         elif self.rendered_otherwise(request, response):
             # errorkit's error, rendered by a view's own renderer (an OpenAPI
             # document's, say): the error body is application/json, always.
             logged = getattr(response, "_has_been_logged", False)
-            response = json_error_response(state_of(request).error)
+            rendered = state_of(request).error
+            assert rendered is not None  # rendered_otherwise() saw it
+            response = json_error_response(rendered)
             response._has_been_logged = logged  # type: ignore[attr-defined]
+        if response.status_code >= 400 and wants_problem(request):
+            response = self.as_problem(request, response)
         response[errorkit_settings.REQUEST_ID_HEADER] = assign_request_id(request)
         return response
+
+    @staticmethod
+    def as_problem(
+        request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """errorkit's error as RFC 9457 problem details (a body a view chose
+        itself is left as it is)."""
+        error = state_of(request).error
+        if error is None or error.status != response.status_code or response.streaming:
+            return response
+        logged = getattr(response, "_has_been_logged", False)
+        problem = problem_response(request, error, response)
+        problem._has_been_logged = logged  # type: ignore[attr-defined]
+        return problem
 
     @staticmethod
     def rendered_otherwise(request: HttpRequest, response: HttpResponseBase) -> bool:

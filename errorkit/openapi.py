@@ -70,6 +70,30 @@ ERROR_SCHEMA: dict[str, Any] = {
     "required": ["error", "message", "requestId"],
 }
 
+# RFC 9457, for a caller whose Accept prefers application/problem+json:
+# errorkit's members (error, requestId, retryAfter, fields) as extensions.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The same error as RFC 9457 problem details (negotiated).",
+    "properties": {
+        "type": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "about:blank, or ERRORKIT['PROBLEM_TYPE'] with the code.",
+        },
+        "title": {"type": "string", "description": "The status' reason phrase."},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string", "description": "The error's message."},
+        "instance": {"type": "string", "description": "The request's path."},
+        **{
+            name: schema
+            for name, schema in ERROR_SCHEMA["properties"].items()
+            if name != "message"
+        },
+    },
+    "required": ["type", "title", "status", "detail", "error", "requestId"],
+}
+
 _STRING = {"type": "string"}
 _SECONDS = {"type": "integer", "minimum": 1}
 REQUEST_ID_HEADER = {
@@ -124,7 +148,7 @@ def header_parameter(header: HeaderParameter) -> OpenApiParameter:
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's AutoSchema, with errorkit's error responses."""
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response" or not self.answers_with_errorkit():
             return responses
@@ -214,12 +238,12 @@ class AutoSchema(SpectacularAutoSchema):
 
     # How it is documented
 
-    def error_component(self) -> dict[str, str]:
+    def error_component(self, name: str = "Error") -> dict[str, str]:
         component = ResolvedComponent(
-            name="Error",
+            name=name,
             type=ResolvedComponent.SCHEMA,
-            object="errorkit.Error",
-            schema=ERROR_SCHEMA,
+            object=f"errorkit.{name}",
+            schema=ERROR_SCHEMA if name == "Error" else PROBLEM_SCHEMA,
         )
         self.registry.register_on_missing(component)
         return component.ref
@@ -239,7 +263,10 @@ class AutoSchema(SpectacularAutoSchema):
                 "application/json": {
                     "schema": self.error_component(),
                     "examples": examples,
-                }
+                },
+                "application/problem+json": {
+                    "schema": self.error_component("Problem"),
+                },
             },
         }
 

@@ -45,7 +45,7 @@ def assign_request_id(request: HttpRequest) -> str:
         return state.request_id
     incoming = request.META.get(_meta_key(errorkit_settings.REQUEST_ID_HEADER))
     if errorkit_settings.TRUST_REQUEST_ID and is_sane_request_id(incoming):
-        request_id = incoming
+        request_id = str(incoming)
     else:
         request_id = new_request_id()
     state.request_id = request_id

@@ -43,7 +43,8 @@ def state_of(request: Any) -> RequestState:
     # DRF's Request forwards reads to its Django request, but not writes.
     http_request = getattr(request, "_request", request)
     try:
-        return http_request.errorkit  # type: ignore[no-any-return]
+        state: RequestState = http_request.errorkit
+        return state
     except AttributeError:
         state = RequestState()
         setattr(http_request, ATTRIBUTE, state)

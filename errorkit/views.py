@@ -27,7 +27,7 @@ def handler400(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
     if not is_api_request(request):
-        return defaults.bad_request(request, exception)
+        return defaults.bad_request(request, exception or Exception())
     return error_response(request, exception or ek.InvalidRequest())
 
 
@@ -35,7 +35,7 @@ def handler403(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
     if not is_api_request(request):
-        return defaults.permission_denied(request, exception)
+        return defaults.permission_denied(request, exception or Exception())
     return error_response(request, exception or ek.Forbidden())
 
 

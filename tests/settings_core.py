@@ -97,7 +97,13 @@ RATELIMIT_USE_CACHE = "ratelimit"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": (
-        {"BACKEND": "errorkit.limits.cache.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # errorkit's own by default; the service tests also run django-redis.
+            "BACKEND": os.environ.get(
+                "TEST_RATELIMIT_BACKEND", "errorkit.limits.cache.RedisCache"
+            ),
+            "LOCATION": REDIS_URL,
+        }
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -107,4 +113,4 @@ CACHES = {
 }
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
-ERRORKIT = {"API_PATH_PREFIXES": ["/v1/"]}
+ERRORKIT: dict[str, object] = {"API_PATH_PREFIXES": ["/v1/"]}

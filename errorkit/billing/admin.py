@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -25,7 +26,7 @@ from .models import CreditAccount, Hold, LedgerEntry
 CENT = Decimal("0.01")
 
 
-def _sum_of(queryset: QuerySet, group: str) -> Subquery:
+def _sum_of(queryset: QuerySet, group: str) -> Coalesce:
     total = queryset.values(group).annotate(total=Sum("amount")).values("total")
     return Coalesce(
         Subquery(total), Value(Decimal("0")), output_field=DecimalField(**MONEY)
@@ -45,7 +46,8 @@ class AddFundsForm(forms.Form):
 
 class HoldInline(admin.TabularInline):
     model = Hold
-    fields = ["reference", "request_id", "amount", "status", "created", "expires_at"]
+    # Tuples: one sequence serves as both (the stubs' lists are invariant).
+    fields = ("reference", "request_id", "amount", "status", "created", "expires_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -63,7 +65,7 @@ class HoldInline(admin.TabularInline):
 class CreditAccountAdmin(admin.ModelAdmin):
     list_display = ["owner", "spendable", "held_now", "settled", "currency", "updated"]
     search_fields = ["owner__username"]
-    fields = [
+    fields = (
         "owner",
         "spendable",
         "held_now",
@@ -71,7 +73,7 @@ class CreditAccountAdmin(admin.ModelAdmin):
         "currency",
         "updated",
         "failures",
-    ]
+    )
     readonly_fields = fields
     inlines = [HoldInline]
     actions = ["add_funds_action", "expire_holds_action"]
@@ -127,7 +129,7 @@ class CreditAccountAdmin(admin.ModelAdmin):
                 "accounts": queryset,
                 "action": "add_funds_action",
                 "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "title": _("Add funds"),
             },
         )
@@ -170,7 +172,8 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("balance after"))
     def running_balance(self, obj: LedgerEntry) -> Decimal:
-        return obj.running
+        running: Decimal = getattr(obj, "running")  # noqa: B009  (annotated by get_queryset)
+        return running
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

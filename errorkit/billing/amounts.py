@@ -8,10 +8,16 @@ with one sentence before anything is written.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypedDict
+
+
+class Columns(TypedDict):
+    max_digits: int
+    decimal_places: int
+
 
 # The columns every amount is stored in: 10 digits before the point, 4 after.
-MONEY = {"max_digits": 14, "decimal_places": 4}
+MONEY: Columns = {"max_digits": 14, "decimal_places": 4}
 PLACES = MONEY["decimal_places"]
 LARGEST = Decimal(10) ** (MONEY["max_digits"] - PLACES) - Decimal(1).scaleb(-PLACES)
 

@@ -365,7 +365,7 @@ def fold_into_account(account_id: Any, now: datetime) -> Decimal:
 
 def write_entry(
     account_id: Any,
-    kind: str,
+    kind: LedgerEntry.Kind,
     reference: str,
     request_id: str = "",
     *,

@@ -25,7 +25,8 @@ _CHECK_ARG = "condition" if django.VERSION >= (5, 1) else "check"
 
 
 def _check(condition: Q, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(**{_CHECK_ARG: condition}, name=name)
+    arguments: dict[str, Any] = {_CHECK_ARG: condition, "name": name}
+    return models.CheckConstraint(**arguments)
 
 
 class CreditAccount(models.Model):

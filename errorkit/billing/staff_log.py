@@ -25,7 +25,8 @@ def log_top_up(user: Any, account: Any, message: str) -> None:
             single_object=True,
         )
         return
-    LogEntry.objects.log_action(  # Django 4.2 and 5.0
+    # Django 4.2 and 5.0; the stubs know only 5.1's log_actions.
+    LogEntry.objects.log_action(  # type: ignore[attr-defined]
         user_id=user.pk,
         content_type_id=ContentType.objects.get_for_model(account).pk,
         object_id=account.pk,

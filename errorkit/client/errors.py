@@ -175,6 +175,10 @@ def _body(response: httpx.Response) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def error_from_response(response: httpx.Response) -> APIStatusError:
     """The error a response is, however it is made: errorkit's body, a body
     with only ``error`` (the errors page's oldest form), a proxy's HTML page or
@@ -192,8 +196,8 @@ def error_from_response(response: httpx.Response) -> APIStatusError:
             request_id=request_id,
             response=response,
         )
-    error = body.get("error") if isinstance(body.get("error"), str) else ""
-    message = body.get("message") if isinstance(body.get("message"), str) else ""
+    error = _text(body.get("error"))
+    message = _text(body.get("message"))
     fields = body.get("fields")
     return cls(
         message or error or f"The server answered {status} {response.reason_phrase}.",

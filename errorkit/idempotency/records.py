@@ -75,9 +75,10 @@ def _claim(
             return record, True
         except IntegrityError:
             pass
-        record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
-        if record is None:
+        found = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+        if found is None:
             continue  # released in between: claim again
+        record = found
         if record.expires_at <= now:
             IdempotencyRecord.objects.filter(pk=record.pk, expires_at__lte=now).delete()
             continue

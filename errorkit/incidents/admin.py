@@ -122,8 +122,9 @@ class IncidentAdmin(admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         span = "month" if request.GET.get("chart") == "month" else "day"
         # The chart's own parameter is not a filter: the changelist must not see it.
-        request.GET = request.GET.copy()
-        request.GET.pop("chart", None)
+        query = request.GET.copy()
+        query.pop("chart", None)
+        request.GET = query  # type: ignore[assignment]  # a mutable copy, by design
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None)
         if context and "cl" in context:
@@ -137,7 +138,9 @@ class IncidentAdmin(admin.ModelAdmin):
             )
         return response
 
-    def _set_status(self, request: HttpRequest, queryset: Any, status: str) -> None:
+    def _set_status(
+        self, request: HttpRequest, queryset: Any, status: Incident.Status
+    ) -> None:
         resolved = status == Incident.Status.RESOLVED
         label = Incident.Status(status).label
         changed = list(queryset.exclude(status=status))
@@ -249,8 +252,8 @@ class IncidentAdmin(admin.ModelAdmin):
                         ),
                         r.request_id,
                         r.status_code,
-                        r.event.method,
-                        r.event.path,
+                        r.event.method if r.event else "",
+                        r.event.path if r.event else "",
                         r.user,
                         r.key_prefix,
                     )
@@ -396,8 +399,10 @@ class FailedRequestAdmin(admin.ModelAdmin):
         laid out when its event was kept; newer and older kept events."""
         row = (
             FailedRequest.objects.select_related("incident", "event")
-            .filter(pk=object_id if object_id.isdigit() else None)
+            .filter(pk=int(object_id))
             .first()
+            if object_id.isdigit()
+            else None
         )
         if row is None:
             raise Http404(gettext("No failed request has this id."))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncDay
@@ -50,6 +51,7 @@ def series(
     hours = IncidentHour.objects.all()
     if incidents is not None:
         hours = hours.filter(incident__in=incidents.order_by().values("pk"))
+    rows: Any
     if span == "month":
         step, count = timedelta(days=1), 30
         end = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -98,7 +100,7 @@ def render(buckets: list[Bucket], caption: str, name: str) -> SafeString:
     slot = 100 / max(len(buckets), 1)  # percent of the width
     bars = []
     for i, bucket in enumerate(buckets):
-        base = TOP + plot_h
+        base = float(TOP + plot_h)
         for status_class in (5, 4):
             value = bucket.counts.get(status_class, 0)
             if value:

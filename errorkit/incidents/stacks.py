@@ -18,7 +18,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import TracebackType
+from types import CodeType, FrameType, TracebackType
 from typing import NamedTuple
 
 _CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
@@ -100,11 +100,29 @@ def _frames(tb: TracebackType | None) -> tuple[Frame, ...]:
                 tb.tb_lineno,
                 code.co_name,
                 frame.f_globals.get("__name__", "?"),
-                getattr(code, "co_qualname", code.co_name),  # Python 3.11+
+                _qualname(frame, code),
             )
         )
         tb = tb.tb_next
     return tuple(frames)
+
+
+def _qualname(frame: FrameType, code: CodeType) -> str:
+    """The function's qualified name (``BuggyView.get``): the code's own on
+    Python 3.11+; before, the class of ``self`` (or ``cls``) that defines it,
+    else the bare name."""
+    qualname = getattr(code, "co_qualname", None)
+    if qualname:
+        return str(qualname)
+    owner = frame.f_locals.get("self", frame.f_locals.get("cls"))
+    if code.co_varnames[:1] in (("self",), ("cls",)) and owner is not None:
+        cls = owner if isinstance(owner, type) else type(owner)
+        for klass in cls.__mro__:  # the class that defines it, not a subclass
+            method = klass.__dict__.get(code.co_name)
+            function = getattr(method, "__func__", method)
+            if getattr(function, "__code__", None) is code:
+                return f"{klass.__qualname__}.{code.co_name}"
+    return code.co_name
 
 
 def _type_name(cls: type[BaseException]) -> str:

@@ -36,7 +36,7 @@ def traceback_parts(text: str) -> list[TracebackPart]:
     """A stored traceback split into frames, each marked as the project's own
     or a library's, so that the page can set the project's apart."""
     parts: list[TracebackPart] = []
-    kind, lines = "", []
+    kind, lines = "", list[str]()
     for line in text.splitlines(keepends=True):
         match = FRAME_LINE.match(line)
         if match or (kind and not line.startswith("    ")):

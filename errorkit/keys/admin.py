@@ -71,16 +71,18 @@ class APIKeyAdmin(admin.ModelAdmin):
             request, queryset, term.strip()[:PREFIX_LENGTH]
         )
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+    def get_form(  # type: ignore[override]  # the stubs' overloads, one signature
+        self, request: HttpRequest, obj: Any = None, **kwargs: Any
+    ) -> Any:
         if obj is None:
             kwargs["form"] = APIKeyCreationForm
             kwargs["fields"] = ["owner", "name", "read_only"]
         return super().get_form(request, obj, **kwargs)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.readonly_fields if obj is not None else []
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.fields if obj is not None else ["owner", "name", "read_only"]
 
     def save_model(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -70,6 +70,11 @@ class Limit:
     method: Any = ALL
     group: str | None = None
     name: str | None = None
+    # Worked out once, in __post_init__.
+    _key: Callable[..., Any] = field(init=False, repr=False, compare=False)
+    _parsed: tuple[int, int] | None = field(init=False, repr=False, compare=False)
+    _name: str | None = field(init=False, repr=False, compare=False)
+    _methods: frozenset[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_key", key_function(self.key))
@@ -78,12 +83,11 @@ class Limit:
                 f"Invalid rate-limit name {self.name!r}: it is quoted in the "
                 "RateLimit headers, so use printable ASCII without '\"' or '\\'."
             )
-        static = isinstance(self.rate, tuple) or (
-            isinstance(self.rate, str) and "." not in self.rate
-        )
+        rate = self.rate
+        static = isinstance(rate, tuple) or (isinstance(rate, str) and "." not in rate)
         # What can be worked out once is, here: a typo in a fixed rate fails
         # at import time, and each request does only its own work.
-        parsed = parse_rate(self.rate) if static else None
+        parsed = parse_rate(rate) if static and isinstance(rate, (str, tuple)) else None
         object.__setattr__(self, "_parsed", parsed)
         object.__setattr__(
             self, "_name", self.name or (parsed and _default_name(*parsed))

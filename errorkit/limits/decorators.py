@@ -66,7 +66,9 @@ def ratelimit(
         joins = below.limited_view is not None and (
             getattr(view, "__wrapped__", None) is below.limited_view
         )
-        inner: View = below.limited_view if joins else view  # type: ignore[assignment]
+        inner: View = (
+            below.limited_view if joins and below.limited_view is not None else view
+        )
         limits: tuple[Limit, ...] = (limit, *below.limits) if joins else (limit,)
         default_group = f"{inner.__module__}.{inner.__qualname__}"
 

@@ -45,14 +45,14 @@ class RateLimitThrottle(BaseThrottle):
                     f"REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'][{self.scope!r}] "
                     f"or {type(self).__name__}.rate."
                 )
-            rate = rates[self.scope]
+            rate = str(rates[self.scope])
         self.limit = _limit(rate, self.key, f"throttle.{self.scope}")
         self._wait: int | None = None
 
     def allow_request(self, request: Any, view: Any) -> bool:
         self._wait = None
         try:
-            check(request, (self.limit,), self.limit.group)
+            check(request, (self.limit,), self.limit.group or "")
         except RateLimitExceeded as error:
             self._wait = error.retry_after
             return False

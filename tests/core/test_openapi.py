@@ -218,3 +218,15 @@ def test_declared_headers_and_errors_reach_the_operation():
     parameters = {p["name"]: p for p in operation["get"]["parameters"]}
     assert parameters["X-Trace-Budget"]["in"] == "header"
     assert example_codes(operation["get"]["responses"]["502"]) == {"upstream_failed"}
+
+
+def test_every_error_is_documented_as_problem_details_too():
+    schema = schema_of(path("items", OpenItemView.as_view()))
+    response = schema["paths"]["/items"]["get"]["responses"]["500"]
+    problem = response["content"]["application/problem+json"]["schema"]
+    assert problem == {"$ref": "#/components/schemas/Problem"}
+    component = schema["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail", "error", "requestId"} <= set(
+        component["required"]
+    )
+    assert "message" not in component["properties"]

@@ -49,7 +49,8 @@ def refused(response, fragment: str) -> str:
         ('{"n": 1e999}', "too large"),
         ('{"n": NaN}', "is not JSON"),
         ('{"n": -Infinity}', "is not JSON"),
-        ('{"a": 1,}', "not valid JSON (line 1, column 9)"),
+        # Python 3.13 places a trailing comma's error one column earlier.
+        ('{"a": 1,}', "not valid JSON (line 1, column "),
         ('"\x00"', "not valid JSON"),
     ],
 )
@@ -84,3 +85,25 @@ def test_good_json_of_every_kind_goes_through_and_renders(client, value):
     response = post(client, json.dumps({"v": value}))
     assert response.status_code == 200
     assert response.json()["data"] == {"v": value}
+
+
+@pytest.mark.parametrize("charset", ["bz2_codec", "zlib_codec", "hex_codec"])
+def test_a_charset_that_is_not_a_text_encoding_is_refused(client, charset):
+    import bz2
+
+    body = bz2.compress(b'{"a": 1}' * 1000)
+    # generic(): the body goes as these bytes (post() would re-encode them).
+    response = client.generic(
+        "POST", "/v1/test/echo", body, f"application/json; charset={charset}"
+    )
+    refused(response, "is not supported: send UTF-8")
+
+
+def test_a_latin_1_body_is_read_as_latin_1(client):
+    response = client.generic(
+        "POST",
+        "/v1/test/echo",
+        '{"name": "café"}'.encode("latin-1"),
+        "application/json; charset=latin-1",
+    )
+    assert response.status_code == 200 and response.json()["data"] == {"name": "café"}

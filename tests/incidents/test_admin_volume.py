@@ -69,4 +69,5 @@ def test_every_admin_page_takes_a_bounded_number_of_queries(volume, staff):
     for name, (url, params, expected) in pages.items():
         counted[name], html = queries(staff, url, params)
         assert expected in html, name
-    assert max(counted.values()) <= 9, counted  # 5 to 9 on Django 5.2
+    # 4 to 9 on Django 5.2; the incident page takes 11 on Django 4.2.
+    assert max(counted.values()) <= 11, counted

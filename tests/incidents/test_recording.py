@@ -261,6 +261,9 @@ def test_what_cannot_be_read_from_the_request_is_noted_not_lost():
         def read(self, *args):
             raise OSError("the client went away")
 
+        def seekable(self):  # asked by Django 6.1 before reading
+            return False
+
         def close(self):
             pass
 

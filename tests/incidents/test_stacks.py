@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
+import sys
 import traceback
 import weakref
 
@@ -107,3 +108,29 @@ def test_the_capture_keeps_no_frame_alive():
     gc.collect()
     assert refs[0]() is None
     assert "in fails" in "".join(captured.format())
+
+
+def test_frames_name_the_class_that_defines_the_method_on_every_python():
+    from errorkit.incidents.stacks import _qualname
+
+    class Base:
+        def run(self):
+            return sys._getframe()
+
+        @classmethod
+        def make(cls):
+            return sys._getframe()
+
+    class Child(Base):
+        pass
+
+    def plain():
+        return sys._getframe()
+
+    for frame, expected in (
+        (Child().run(), "Base.run"),
+        (Child.make(), "Base.make"),
+        (plain(), "plain"),
+    ):
+        name = _qualname(frame, frame.f_code)
+        assert name.endswith(expected), (name, expected)

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
     params=[
         "django.core.cache.backends.redis.RedisCache",
         "errorkit.limits.cache.RedisCache",
+        "django_redis.cache.RedisCache",
     ],
 )
 def _fresh_rate_limit_cache(request, settings):

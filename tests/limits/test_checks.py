@@ -29,11 +29,14 @@ def redis_rate_limit_cache(backend: str) -> dict:
     }
 
 
-@override_settings(CACHES=redis_rate_limit_cache("errorkit.limits.cache.RedisCache"))
-def test_errorkits_redis_rate_limit_cache_is_clean():
+@pytest.mark.parametrize(
+    "backend", ["errorkit.limits.cache.RedisCache", "django_redis.cache.RedisCache"]
+)
+def test_errorkits_and_django_redis_rate_limit_caches_are_clean(backend):
     from errorkit.limits.checks import check_ratelimit_cache
 
-    assert check_ratelimit_cache() == []
+    with override_settings(CACHES=redis_rate_limit_cache(backend)):
+        assert check_ratelimit_cache() == []
 
 
 @override_settings(

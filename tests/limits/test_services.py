@@ -47,13 +47,18 @@ def key_with_time_left(period: int, at_least: float) -> tuple[str, float]:
             return key, end
 
 
+REDIS_BACKENDS = ["errorkit.limits.cache.RedisCache", "django_redis.cache.RedisCache"]
+
+
 @requires_redis
-def test_four_processes_share_one_exact_limit_per_window():
+@pytest.mark.parametrize("backend", REDIS_BACKENDS)
+def test_four_processes_share_one_exact_limit_per_window(backend):
     limit, period, attempts, workers = 37, 4, 40, 4
     ctx = multiprocessing.get_context("spawn")
     ready, together = ctx.Barrier(workers + 1), ctx.Barrier(workers)
     plan, results = ctx.Queue(), ctx.Queue()
-    args = (REDIS_URL, f"{limit}/{period}s", attempts, ready, plan, together, results)
+    rate = f"{limit}/{period}s"
+    args = (REDIS_URL, backend, rate, attempts, ready, plan, together, results)
     processes = [ctx.Process(target=hammer, args=args) for _ in range(workers)]
     for process in processes:
         process.start()
@@ -72,8 +77,13 @@ def test_four_processes_share_one_exact_limit_per_window():
 
 @requires_redis
 @pytest.mark.django_db
-def test_a_client_that_sleeps_retry_after_is_admitted():
-    with override_settings(CACHES=REDIS_CACHES):
+@pytest.mark.parametrize("backend", REDIS_BACKENDS)
+def test_a_client_that_sleeps_retry_after_is_admitted(backend):
+    caches_with = {
+        **REDIS_CACHES,
+        "ratelimit": {**REDIS_CACHES["ratelimit"], "BACKEND": backend},
+    }
+    with override_settings(CACHES=caches_with):
         caches["ratelimit"].get("ping")  # fails here, not later, if Redis is gone
         request = RequestFactory().get("/v1/x")
         for _ in range(2):

@@ -6,8 +6,9 @@ import os
 import time
 
 
-def hammer(redis_url, rate, attempts, ready, plan, together, results) -> None:
+def hammer(redis_url, backend, rate, attempts, ready, plan, together, results) -> None:
     os.environ["REDIS_URL"] = redis_url
+    os.environ["TEST_RATELIMIT_BACKEND"] = backend
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
     import django
 

@@ -2,9 +2,16 @@
 
 from decimal import Decimal
 
+import django
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+
+
+def check_constraint(condition, name):
+    # Django 5.1 renamed CheckConstraint's ``check`` to ``condition``.
+    key = "condition" if django.VERSION >= (5, 1) else "check"
+    return models.CheckConstraint(**{key: condition}, name=name)
 
 
 class Migration(migrations.Migration):
@@ -240,21 +247,21 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="creditaccount",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("balance__gte", 0)),
+            constraint=check_constraint(
+                models.Q(("balance__gte", 0)),
                 name="errorkit_balance_not_negative",
             ),
         ),
         migrations.AddConstraint(
             model_name="creditaccount",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("held__gte", 0)), name="errorkit_held_not_negative"
+            constraint=check_constraint(
+                models.Q(("held__gte", 0)), name="errorkit_held_not_negative"
             ),
         ),
         migrations.AddConstraint(
             model_name="creditaccount",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("balance__gte", models.F("held"))),
+            constraint=check_constraint(
+                models.Q(("balance__gte", models.F("held"))),
                 name="errorkit_held_within_balance",
             ),
         ),

@@ -27,7 +27,7 @@ def delete_in_batches(queryset: QuerySet[Model], batch_size: int) -> int:
         batch = list(queryset.values_list("pk", flat=True)[:batch_size])
         if not batch:
             return deleted
-        queryset.model.objects.filter(pk__in=batch).delete()
+        queryset.model._default_manager.filter(pk__in=batch).delete()
         deleted += len(batch)
 
 

@@ -1,0 +1,127 @@
+"""What a team installs: the wheel and the sdist as built (python -m build),
+checked by twine, and the wheel installed into a fresh virtualenv where the
+README's quickstart answers with errorkit's JSON body."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+import textwrap
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.served import ROOT
+
+pytestmark = pytest.mark.packaging
+
+
+def run(*command: str | Path, cwd: Path = ROOT) -> str:
+    done = subprocess.run(
+        [str(c) for c in command], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    run(sys.executable, "-m", "build", "--outdir", out)
+    run(sys.executable, "-m", "twine", "check", "--strict", *sorted(out.iterdir()))
+    return out
+
+
+def test_the_wheel_has_the_package_and_nothing_else(dist):
+    import errorkit
+
+    (wheel,) = dist.glob("errorkit-*.whl")
+    assert wheel.name.startswith(f"errorkit-{errorkit.__version__}-")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "errorkit/py.typed" in names
+    assert (
+        "errorkit/incidents/migrations/0002_hours_per_incident_and_findable_4xx.py"
+        in names
+    )
+    assert any(n.startswith("errorkit/incidents/templates/") for n in names)
+    assert any(n.endswith("licenses/LICENSE") for n in names)
+    assert not [
+        n for n in names if n.startswith(("tests/", "demo_project/", "benchmarks/"))
+    ]
+
+
+def test_the_sdist_has_no_test_that_could_not_run(dist):
+    (sdist,) = dist.glob("errorkit-*.tar.gz")
+    names = tarfile.open(sdist).getnames()
+    assert not [n for n in names if "/tests/" in n or "/demo_project/" in n]
+    assert any(n.endswith("/LICENSE") for n in names)
+    assert any(n.endswith("/CHANGELOG.md") for n in names)
+
+
+QUICKSTART = {
+    "settings.py": """
+        SECRET_KEY = "quickstart"
+        ROOT_URLCONF = "urls"
+        ALLOWED_HOSTS = ["testserver"]
+        INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
+        MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
+        # As the README's quickstart says:
+        INSTALLED_APPS += ["rest_framework", "errorkit"]
+        MIDDLEWARE.insert(1, "errorkit.middleware.ErrorkitMiddleware")
+        REST_FRAMEWORK = {"EXCEPTION_HANDLER": "errorkit.handlers.exception_handler"}
+        ERRORKIT = {"API_PATH_PREFIXES": ["/v1/"]}
+    """,
+    "urls.py": """
+        from django.urls import path
+        from errorkit.views import (  # noqa: F401
+            handler400, handler403, handler404, handler500,
+        )
+        import views
+        urlpatterns = [path("v1/models/<str:model_id>", views.get_model)]
+    """,
+    "views.py": """
+        import errorkit
+        from rest_framework.decorators import api_view
+
+        @api_view(["GET"])
+        def get_model(request, model_id):
+            message = "No model 'x'. Use GET /v1/models."
+            raise errorkit.NotFound(message, code="model_not_found")
+    """,
+    "check.py": """
+        import json, os
+        os.environ["DJANGO_SETTINGS_MODULE"] = "settings"
+        import django
+        django.setup()
+        from django.core.management import call_command
+        call_command("check", fail_level="WARNING")
+        from django.test import Client
+        client = Client()
+        for path in ("/v1/models/x", "/v1/nothing"):
+            response = client.get(path)
+            print(json.dumps([response.status_code, response.json()]))
+    """,
+}
+
+
+def test_the_wheel_installs_and_the_quickstart_works(dist, tmp_path):
+    (wheel,) = dist.glob("errorkit-*.whl")
+    venv.create(tmp_path / "venv", with_pip=True)
+    python = tmp_path / "venv" / "bin" / "python"
+    run(python, "-m", "pip", "install", "--quiet", wheel)
+    project = tmp_path / "project"
+    project.mkdir()
+    for name, text in QUICKSTART.items():
+        (project / name).write_text(textwrap.dedent(text))
+    import json
+
+    printed = run(python, "check.py", cwd=project).splitlines()
+    assert printed[0] == "System check identified no issues (0 silenced)."
+    answers = [json.loads(line) for line in printed[1:]]
+    (status, body), (missing, unknown) = answers
+    assert status == 404 and body["error"] == "model_not_found"
+    assert body["message"] == "No model 'x'. Use GET /v1/models." and body["requestId"]
+    assert missing == 404 and unknown["error"] == "not_found"
