@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # The admin's CSS and scripts, with DEBUG off too (make demo, make serve).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before errorkit's: the errors it answers itself (413, a bad Host) are
+    # in the caller's language too (Accept-Language: fr, de).
+    "django.middleware.locale.LocaleMiddleware",
     "errorkit.middleware.ErrorkitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,6 +104,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
+# errorkit ships French and German catalogs; DRF and Django have their own.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -27,8 +27,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, get_doc
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import (
     AllowAny,
@@ -94,6 +95,18 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "required": ["type", "title", "status", "detail", "error", "requestId"],
 }
 
+# Any JSON value, typed so that a generator makes it a union, not nothing.
+ANY_JSON: dict[str, Any] = {
+    "description": "Any JSON value.",
+    "oneOf": [
+        {"type": "object", "additionalProperties": True},
+        {"type": "array", "items": {}},
+        {"type": "string"},
+        {"type": "number"},
+        {"type": "boolean"},
+    ],
+}
+
 _STRING = {"type": "string"}
 _SECONDS = {"type": "integer", "minimum": 1}
 REQUEST_ID_HEADER = {
@@ -119,6 +132,12 @@ HEADERS_BY_STATUS: dict[int, dict[str, Any]] = {
         "WWW-Authenticate": {
             "schema": _STRING,
             "description": "The scheme to authenticate with (Bearer).",
+        },
+    },
+    405: {
+        "Allow": {
+            "schema": _STRING,
+            "description": "The methods the path serves.",
         },
     },
     409: {"Retry-After": RETRY_AFTER_HEADER},
@@ -161,6 +180,43 @@ class AutoSchema(SpectacularAutoSchema):
             responses.setdefault(str(status), self.error_response(status, classes))
         return responses
 
+    # Summaries and descriptions from docstrings: the first line of the
+    # method's (else the view's) docstring is the summary, the rest the
+    # description.
+
+    def _docstring_parts(self) -> tuple[str, str]:
+        text = get_doc(self.view_method()) or get_doc(self.view.__class__)
+        summary, _, rest = text.strip().partition("\n")
+        return summary.strip(), rest.strip()
+
+    def get_summary(self) -> str | None:
+        return super().get_summary() or self._docstring_parts()[0] or None
+
+    def get_description(self) -> str:
+        described = super().get_description()
+        summary, rest = self._docstring_parts()
+        if described and described.strip().startswith(summary):
+            return rest  # the summary is not said twice
+        return described or rest
+
+    # Types a generated client can use: any JSON as any JSON, and money
+    # (a DecimalField with min_value >= 0) as a non-negative decimal string.
+
+    def _map_serializer_field(
+        self, field: Any, direction: Any, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema = dict(
+            super()._map_serializer_field(field, direction, bypass_extensions)
+        )
+        if isinstance(field, serializers.JSONField) and "type" not in schema:
+            return {**ANY_JSON, **{k: v for k, v in schema.items() if k != "oneOf"}}
+        if isinstance(field, serializers.DecimalField):
+            minimum = field.min_value
+            pattern = schema.get("pattern", "")
+            if minimum is not None and minimum >= 0 and pattern.startswith("^-?"):
+                schema["pattern"] = "^" + pattern[3:]
+        return schema
+
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
         for header in declarations_of(self.view_method()).headers:
@@ -196,6 +252,9 @@ class AutoSchema(SpectacularAutoSchema):
             yield ek.NotFound
         if self.view.get_renderers():
             yield ek.NotAcceptable  # an Accept header no renderer serves
+        # Any path answers 405 to a method it does not serve: documented on
+        # each operation, so that a generated client knows the body.
+        yield ek.MethodNotAllowed
         declared = declarations_of(self.view_method()).errors
         yield from declared
         throttled = bool(self.view.get_throttles())

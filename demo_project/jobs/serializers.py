@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from .models import Job
@@ -11,7 +12,7 @@ class JobRequestSerializer(serializers.Serializer):
 
 class JobSerializer(serializers.ModelSerializer):
     cost = serializers.DecimalField(
-        max_digits=12, decimal_places=2, coerce_to_string=True
+        max_digits=12, decimal_places=2, min_value=0, coerce_to_string=True
     )
 
     class Meta:
@@ -22,10 +23,16 @@ class JobSerializer(serializers.ModelSerializer):
 # The shapes below describe responses for the OpenAPI schema (GET /v1/schema).
 
 
+# "CatalogModel", not "Model": a generated client's package has its own
+# ``models`` module, and a class named Model beside it.
+@extend_schema_serializer(component_name="CatalogModel")
 class ModelSerializer(serializers.Serializer):
     id = serializers.CharField()
     price = serializers.DecimalField(
-        max_digits=12, decimal_places=2, help_text="USD per successful job."
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        help_text="USD per successful job.",
     )
     description = serializers.CharField()
 
@@ -36,9 +43,15 @@ class ModelListSerializer(serializers.Serializer):
 
 class BalanceSerializer(serializers.Serializer):
     balance = serializers.DecimalField(
-        max_digits=12, decimal_places=2, help_text="What the account can spend now."
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        help_text="What the account can spend now.",
     )
     held = serializers.DecimalField(
-        max_digits=12, decimal_places=2, help_text="Held by jobs still running."
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        help_text="Held by jobs still running.",
     )
     currency = serializers.CharField()

@@ -64,15 +64,25 @@ def run_model(model: DemoModel, payload: object) -> object:
 
 
 class ModelList(APIView):
-    @extend_schema(operation_id="list_models", responses=ModelListSerializer)
+    @extend_schema(
+        operation_id="list_models", responses=ModelListSerializer, tags=["catalog"]
+    )
     def get(self, request: Request) -> Response:
+        """List the models.
+
+        Each with its price in USD per successful job."""
         return Response({"data": [m.as_dict() for m in MODELS.values()]})
 
 
 class ModelDetail(APIView):
-    @extend_schema(operation_id="get_model", responses=ModelSerializer)
+    @extend_schema(
+        operation_id="get_model", responses=ModelSerializer, tags=["catalog"]
+    )
     @errorkit.raises(ModelNotFound)
     def get(self, request: Request, model_id: str) -> Response:
+        """Get one model.
+
+        404 `model_not_found` for an id the catalog does not have."""
         return Response(get_model(model_id).as_dict())
 
 
@@ -101,6 +111,12 @@ class JobList(APIView):
     @errorkit.require_balance(cost=job_price)
     @errorkit.raises(ModelNotFound, errorkit.BadGateway, errorkit.ServiceUnavailable)
     def post(self, request: Request) -> Response:
+        """Run a job.
+
+        The model's price is held on the balance (402 when it cannot be),
+        and charged only with the job's stored success. Send an
+        `Idempotency-Key` to retry safely: a repeat replays the first answer
+        and charges nothing more."""
         model, payload = request.errorkit.charge.priced
         output = run_model(model, payload)
         job = Job.objects.create(
@@ -119,6 +135,9 @@ class JobDetail(APIView):
     @extend_schema(operation_id="get_job", responses=JobSerializer)
     @errorkit.raises(JobNotFound)
     def get(self, request: Request, job_id: str) -> Response:
+        """Get one of the account's jobs.
+
+        404 `job_not_found` for an unknown id or another account's job."""
         # Only a well-formed id reaches the database (PostgreSQL refuses a NUL).
         job = JOB_ID.fullmatch(job_id) and (
             Job.objects.filter(pk=job_id, owner=request.user).first()
@@ -135,6 +154,10 @@ def cents(amount: Decimal) -> str:
 class BalanceView(APIView):
     @extend_schema(operation_id="get_balance", responses=BalanceSerializer)
     def get(self, request: Request) -> Response:
+        """Get the account's balance.
+
+        `balance` is what the account can spend now, `held` what running
+        jobs have reserved."""
         funds = funds_of(request.user)
         return Response(
             {

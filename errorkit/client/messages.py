@@ -22,7 +22,7 @@ LOCALE = Path(__file__).resolve().parent.parent / "locale"
 def translator(language: str | None = None) -> gettext.NullTranslations:
     """The catalog for ``language`` (else the environment's), or none."""
     return gettext.translation(
-        "errorkit",
+        "django",  # the same catalog as the server's (errorkit/locale)
         localedir=LOCALE,
         languages=[language] if language else None,
         fallback=True,

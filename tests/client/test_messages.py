@@ -39,6 +39,20 @@ def test_no_answer_says_to_check_the_connection():
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "Ajoutez des fonds à votre compte pour continuer."),
+        ("de", "Laden Sie Ihr Konto auf, um fortzufahren."),
+    ],
+)
+def test_the_text_is_translated(language, expected):
+    from errorkit.client.messages import user_message
+
+    error = error_from_response(httpx.Response(402, json={"error": "x"}))
+    assert user_message(error, language) == expected
+
+
 @pytest.mark.parametrize("language", ["xx", "en"])
 def test_a_language_without_a_catalog_falls_back_to_english(language):
     from errorkit.client.messages import user_message

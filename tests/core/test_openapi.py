@@ -99,12 +99,14 @@ def schema_of(*patterns) -> dict:
 
 def test_an_open_read_can_only_fail_on_our_side():
     paths = schema_of(path("items", OpenItemView.as_view()))["paths"]
-    # 406: an Accept header no renderer of the view serves.
-    assert statuses(paths["/items"]["get"]) == {"200", "406", "500"}
+    # 405: a method the path does not serve; 406: an Accept header no
+    # renderer of the view serves.
+    assert statuses(paths["/items"]["get"]) == {"200", "405", "406", "500"}
     # A body can be invalid, too large or of the wrong type.
     assert statuses(paths["/items"]["post"]) == {
         "201",
         "400",
+        "405",
         "406",
         "413",
         "415",
@@ -119,6 +121,7 @@ def test_authentication_permissions_and_path_parameters_add_401_403_404():
         "401",
         "403",
         "404",
+        "405",
         "406",
         "500",
     }
@@ -143,6 +146,7 @@ def test_viewset_actions_document_what_they_declare():
     assert statuses(paths["/things/{id}"]["get"]) == {
         "200",
         "404",
+        "405",
         "406",
         "500",
         "502",
@@ -230,3 +234,53 @@ def test_every_error_is_documented_as_problem_details_too():
         component["required"]
     )
     assert "message" not in component["properties"]
+
+
+class Priced(serializers.Serializer):
+    price = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0)
+    delta = serializers.DecimalField(max_digits=8, decimal_places=2)
+    payload = serializers.JSONField()
+
+
+class DocumentedView(APIView):
+    """The view's own words."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=Priced, responses=Priced)
+    def post(self, request):
+        """Price a thing.
+
+        Longer words about pricing, for the description."""
+        return Response({})
+
+
+def test_summary_and_description_come_from_the_docstring():
+    operation = schema_of(path("priced", DocumentedView.as_view()))["paths"]["/priced"][
+        "post"
+    ]
+    assert operation["summary"] == "Price a thing."
+    assert (
+        operation["description"] == "Longer words about pricing, for the description."
+    )
+
+
+def test_money_is_a_non_negative_decimal_string_and_json_is_any_json():
+    schema = schema_of(path("priced", DocumentedView.as_view()))
+    fields = schema["components"]["schemas"]["Priced"]["properties"]
+    assert fields["price"]["pattern"].startswith("^\\d")  # min_value=0: no sign
+    assert fields["delta"]["pattern"].startswith("^-?")  # may be negative
+    kinds = {option["type"] for option in fields["payload"]["oneOf"]}
+    assert kinds == {"object", "array", "string", "number", "boolean"}
+
+
+def test_every_operation_documents_405_with_its_allow_header():
+    operation = schema_of(path("items", OpenItemView.as_view()))["paths"]["/items"][
+        "get"
+    ]
+    response = operation["responses"]["405"]
+    assert "Allow" in response["headers"]
+    assert set(response["content"]["application/json"]["examples"]) == {
+        "method_not_allowed"
+    }

@@ -24,6 +24,7 @@ import pytest
 from errorkit import client
 from errorkit.client import RetryPolicy
 from errorkit.client.__main__ import main as cli
+from tests.demo.helpers import funded_and_broke
 from tests.services import REDIS_URL, requires_postgres, requires_redis
 
 PRICE = Decimal("0.01")
@@ -183,14 +184,8 @@ def cli_calls_the_demo(base: str, key: str, capsys) -> None:
 
 @pytest.fixture
 def served(live_server, settings, django_user_model):
-    from errorkit.billing.funds import add_funds
-    from errorkit.keys.api_keys import create_key
-
     settings.DEMO_JOBS_RATE = "3/5s"
-    user = django_user_model.objects.create(username="caller")
-    add_funds(user, "10.00")
-    broke = django_user_model.objects.create(username="broke")
-    return live_server.url, create_key(user)[1], create_key(broke)[1]
+    return live_server.url, *funded_and_broke(django_user_model, "caller")
 
 
 def test_a_rate_limited_burst_all_gets_through(served):

@@ -62,8 +62,25 @@ def test_the_demo_schema_is_a_valid_openapi_3_document(demo_schema):
 def test_each_demo_operation_documents_the_errors_of_the_contract(
     demo_schema, route, method, expected
 ):
-    # 406 on every operation: an Accept header that excludes JSON.
-    assert statuses(demo_schema["paths"][route][method]) == expected | {"406"}
+    # On every operation: 405 (a method the path does not serve) and 406 (an
+    # Accept header that excludes JSON).
+    assert statuses(demo_schema["paths"][route][method]) == expected | {"405", "406"}
+
+
+def test_the_schema_suits_a_client_generator(demo_schema):
+    operations = [o for ops in demo_schema["paths"].values() for o in ops.values()]
+    assert all(o["summary"] and o["description"] for o in operations)
+    schemas = demo_schema["components"]["schemas"]
+    # No component or tag named like a generated package's own modules.
+    assert "Model" not in schemas and "CatalogModel" in schemas
+    assert not {t for o in operations for t in o["tags"]} & {"models", "api", "types"}
+    for name, field in (
+        ("Job", "cost"),
+        ("CatalogModel", "price"),
+        ("Balance", "held"),
+    ):
+        assert schemas[name]["properties"][field]["pattern"].startswith("^\\d")
+    assert "oneOf" in schemas["Job"]["properties"]["input"]
 
 
 def test_error_responses_carry_the_error_body_codes_and_headers(demo_schema):
