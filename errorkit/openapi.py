@@ -192,7 +192,7 @@ class AutoSchema(SpectacularAutoSchema):
     def get_summary(self) -> str | None:
         return super().get_summary() or self._docstring_parts()[0] or None
 
-    def get_description(self) -> str:
+    def get_description(self) -> str:  # type: ignore[override]  # as drf-spectacular's
         described = super().get_description()
         summary, rest = self._docstring_parts()
         if described and described.strip().startswith(summary):
