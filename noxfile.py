@@ -51,8 +51,8 @@ def oldest(session: nox.Session) -> None:
 
 @nox.session(python="3.12")
 def middle(session: nox.Session) -> None:
-    """Python 3.12 with what pyproject.toml resolves to today."""
-    session.install("-e", EXTRAS)
+    """Python 3.12 with Django 5.2 LTS and the newest of the rest."""
+    session.install("-e", EXTRAS, "Django~=5.2.0")
     session.run("python", "-m", "pip", "freeze", silent=False)
     _suite(session)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.utils.translation import gettext as _
 
 from .conf import OPTIONAL_APP_PREFIXES, SETTINGS_NAME, errorkit_settings, owning_app
 
@@ -39,10 +40,17 @@ def check_exception_handler(
         return []
     return [
         Warning(
-            f"REST_FRAMEWORK['EXCEPTION_HANDLER'] is {handler!r}, not errorkit's: "
-            "DRF views will answer DRF's own error bodies, not errorkit's.",
-            hint=f"Set REST_FRAMEWORK['EXCEPTION_HANDLER'] = {HANDLER_PATH!r}. "
-            "If your handler wraps errorkit's on purpose, silence errorkit.W001.",
+            _(
+                "REST_FRAMEWORK['EXCEPTION_HANDLER'] is %(handler)r, not "
+                "errorkit's: DRF views will answer DRF's own error bodies, not "
+                "errorkit's."
+            )
+            % {"handler": handler},
+            hint=_(
+                "Set REST_FRAMEWORK['EXCEPTION_HANDLER'] = %(path)r. If your "
+                "handler wraps errorkit's on purpose, silence errorkit.W001."
+            )
+            % {"path": HANDLER_PATH},
             id="errorkit.W001",
         )
     ]
@@ -54,10 +62,14 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
     if MIDDLEWARE_PATH not in middleware:
         return [
             Warning(
-                f"{MIDDLEWARE_PATH} is not in MIDDLEWARE: responses carry no "
-                "X-Request-ID, and errors outside DRF views (unknown URLs, CSRF "
-                "failures, plain Django views) answer HTML.",
-                hint=f"Add {MIDDLEWARE_PATH!r} near the top of MIDDLEWARE.",
+                _(
+                    "%(middleware)s is not in MIDDLEWARE: responses carry no "
+                    "X-Request-ID, and errors outside DRF views (unknown URLs, "
+                    "CSRF failures, plain Django views) answer HTML."
+                )
+                % {"middleware": MIDDLEWARE_PATH},
+                hint=_("Add %(middleware)r near the top of MIDDLEWARE.")
+                % {"middleware": MIDDLEWARE_PATH},
                 id="errorkit.W002",
             )
         ]
@@ -67,9 +79,13 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
         return []
     return [
         Warning(
-            f"{MIDDLEWARE_PATH} comes after {', '.join(before)}: what those answer "
-            "on their own gets no X-Request-ID and no JSON error body.",
-            hint=f"Move {MIDDLEWARE_PATH!r} above {before[0]!r} in MIDDLEWARE.",
+            _(
+                "%(middleware)s comes after %(before)s: what those answer on "
+                "their own gets no X-Request-ID and no JSON error body."
+            )
+            % {"middleware": MIDDLEWARE_PATH, "before": ", ".join(before)},
+            hint=_("Move %(middleware)r above %(first)r in MIDDLEWARE.")
+            % {"middleware": MIDDLEWARE_PATH, "first": before[0]},
             id="errorkit.W003",
         )
     ]
@@ -82,8 +98,10 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         user_settings = getattr(settings, SETTINGS_NAME)
         return [
             Error(
-                f"{SETTINGS_NAME} must be a dict, not {type(user_settings).__name__}.",
-                hint=f"Write {SETTINGS_NAME} = {{...}} with keys from errorkit's docs.",
+                _("%(name)s must be a dict, not %(type)s.")
+                % {"name": SETTINGS_NAME, "type": type(user_settings).__name__},
+                hint=_("Write %(name)s = {...} with keys from errorkit's docs.")
+                % {"name": SETTINGS_NAME},
                 id="errorkit.E002",
             )
         ]
@@ -92,15 +110,18 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         app = owning_app(key)
         close = difflib.get_close_matches(key, known, n=1)
         if app is not None and not apps.is_installed(app):
-            hint = f"{key} is a setting of {app}: add {app!r} to INSTALLED_APPS, "
-            hint += "or remove the key."
+            hint = _(
+                "%(key)s is a setting of %(app)s: add %(app)r to INSTALLED_APPS, "
+                "or remove the key."
+            ) % {"key": key, "app": app}
         elif close:
-            hint = f"Did you mean {close[0]!r}?"
+            hint = _("Did you mean %(key)r?") % {"key": close[0]}
         else:
-            hint = f"Known keys: {', '.join(sorted(known))}."
+            hint = _("Known keys: %(keys)s.") % {"keys": ", ".join(sorted(known))}
         messages.append(
             Error(
-                f"Unknown key {key!r} in {SETTINGS_NAME}: it has no effect.",
+                _("Unknown key %(key)r in %(name)s: it has no effect.")
+                % {"key": key, "name": SETTINGS_NAME},
                 hint=hint,
                 id="errorkit.E001",
             )
@@ -111,9 +132,12 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     ):
         messages.append(
             Error(
-                f"{SETTINGS_NAME}['API_PATH_PREFIXES'] must be a list of paths "
-                f"starting with '/', not {prefixes!r}.",
-                hint='For example ["/v1/", "/api/"].',
+                _(
+                    "%(name)s['API_PATH_PREFIXES'] must be a list of paths "
+                    "starting with '/', not %(value)r."
+                )
+                % {"name": SETTINGS_NAME, "value": prefixes},
+                hint=_('For example ["/v1/", "/api/"].'),
                 id="errorkit.E003",
             )
         )
@@ -150,9 +174,14 @@ def check_optional_apps_named(
                 continue
             messages.append(
                 Error(
-                    f"{setting} names {path!r}, but {app} is not in INSTALLED_APPS: "
-                    "its models, settings and checks are not loaded.",
-                    hint=f"Add {app!r} to INSTALLED_APPS (after 'errorkit').",
+                    _(
+                        "%(setting)s names %(path)r, but %(app)s is not in "
+                        "INSTALLED_APPS: its models, settings and checks are not "
+                        "loaded."
+                    )
+                    % {"setting": setting, "path": path, "app": app},
+                    hint=_("Add %(app)r to INSTALLED_APPS (after 'errorkit').")
+                    % {"app": app},
                     id="errorkit.E008",
                 )
             )
@@ -166,7 +195,12 @@ def one_of(
     value = getattr(errorkit_settings, name)
     if value in choices:
         return []
-    return [Error(f"{SETTINGS_NAME}[{name!r}] is {value!r}.", hint=hint, id=id)]
+    message = _("%(settings)s[%(name)r] is %(value)r.") % {
+        "settings": SETTINGS_NAME,
+        "name": name,
+        "value": value,
+    }
+    return [Error(message, hint=hint, id=id)]
 
 
 def check_core_installed(app_label: str) -> list[CheckMessage]:
@@ -175,9 +209,12 @@ def check_core_installed(app_label: str) -> list[CheckMessage]:
         return []
     return [
         Error(
-            f"{app_label} is installed without 'errorkit': its errors would not "
-            "have errorkit's body, and its settings would not be read.",
-            hint="Add 'errorkit' to INSTALLED_APPS, before the errorkit apps.",
+            _(
+                "%(app)s is installed without 'errorkit': its errors would not "
+                "have errorkit's body, and its settings would not be read."
+            )
+            % {"app": app_label},
+            hint=_("Add 'errorkit' to INSTALLED_APPS, before the errorkit apps."),
             id="errorkit.E009",
         )
     ]

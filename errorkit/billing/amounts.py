@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict
 
+from django.utils.translation import gettext as _
+
 
 class Columns(TypedDict):
     max_digits: int
@@ -35,18 +37,30 @@ def to_amount(value: Any, *, allow_zero: bool = False) -> Decimal:
     if isinstance(value, (bool, float)):
         # A float is already inexact (0.1 is not 0.1): ask for a string.
         raise ValueError(
-            f"{value!r} is not an amount: write it as a string, like '9.99'."
+            _("%(value)r is not an amount: write it as a string, like '9.99'.")
+            % {"value": value}
         )
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         amount = Decimal("NaN")
     if not amount.is_finite():
-        raise ValueError(f"{_shown(value)} is not an amount: write it like 10 or 9.99.")
+        raise ValueError(
+            _("%(value)s is not an amount: write it like 10 or 9.99.")
+            % {"value": _shown(value)}
+        )
     if amount < 0 or (amount == 0 and not allow_zero):
-        raise ValueError(f"{_shown(value)} is not a positive amount.")
+        raise ValueError(
+            _("%(value)s is not a positive amount.") % {"value": _shown(value)}
+        )
     if amount > LARGEST:
-        raise ValueError(f"{_shown(value)} is too large: the largest is {LARGEST}.")
+        raise ValueError(
+            _("%(value)s is too large: the largest is %(largest)s.")
+            % {"value": _shown(value), "largest": LARGEST}
+        )
     if amount != amount.quantize(STEP):
-        raise ValueError(f"{_shown(value)} has more than {PLACES} decimal places.")
+        raise ValueError(
+            _("%(value)s has more than %(places)d decimal places.")
+            % {"value": _shown(value), "places": PLACES}
+        )
     return amount.quantize(STEP)

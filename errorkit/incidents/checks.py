@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.checks import CheckMessage, Error, Tags, register
+from django.utils.translation import gettext as _
 
 from ..checks import one_of, settings_are_a_dict
 from ..conf import SETTINGS_NAME, errorkit_settings
@@ -19,8 +20,10 @@ def check_incident_settings(
     return one_of(
         "INCIDENT_RECORDING",
         ("sync", "background"),
-        'Use "sync" (written in the request) or "background" (batched by a '
-        "thread of the process).",
+        _(
+            'Use "sync" (written in the request) or "background" (batched by a '
+            "thread of the process)."
+        ),
         "errorkit.E007",
     )
 
@@ -39,9 +42,12 @@ def check_recorded_codes(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
             continue
         errors.append(
             Error(
-                f"{SETTINGS_NAME}[{name!r}] is {value!r}.",
-                hint="Use a list of 4xx status codes as integers, e.g. [402, 429]; "
-                "every 5xx is recorded anyway.",
+                _("%(settings)s[%(name)r] is %(value)r.")
+                % {"settings": SETTINGS_NAME, "name": name, "value": value},
+                hint=_(
+                    "Use a list of 4xx status codes as integers, e.g. [402, 429]; "
+                    "every 5xx is recorded anyway."
+                ),
                 id="errorkit.E010",
             )
         )

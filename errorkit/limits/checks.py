@@ -6,18 +6,24 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..checks import one_of, settings_are_a_dict
 from ..conf import SETTINGS_NAME, errorkit_settings
 from .client_ip import trusted_networks
 
 _NOT_SHARED = {
-    "django.core.cache.backends.locmem.LocMemCache": "keeps its counts in each "
-    "process, so every limit is multiplied by the number of worker processes",
-    "django.core.cache.backends.filebased.FileBasedCache": "does not increment "
-    "atomically, so racing requests can be lost from the count",
-    "django.core.cache.backends.db.DatabaseCache": "does not increment "
-    "atomically, so racing requests can be lost from the count",
+    "django.core.cache.backends.locmem.LocMemCache": gettext_lazy(
+        "keeps its counts in each process, so every limit is multiplied by the "
+        "number of worker processes"
+    ),
+    "django.core.cache.backends.filebased.FileBasedCache": gettext_lazy(
+        "does not increment atomically, so racing requests can be lost from the count"
+    ),
+    "django.core.cache.backends.db.DatabaseCache": gettext_lazy(
+        "does not increment atomically, so racing requests can be lost from the count"
+    ),
 }
 
 
@@ -28,21 +34,29 @@ def check_ratelimit_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckM
     if backend == "django.core.cache.backends.dummy.DummyCache":
         return [
             Error(
-                f"The rate-limit cache {alias!r} is a DummyCache: it never counts, "
-                "so no rate limit ever applies.",
-                hint="Point RATELIMIT_USE_CACHE at a Redis or Memcached cache.",
+                _(
+                    "The rate-limit cache %(alias)r is a DummyCache: it never "
+                    "counts, so no rate limit ever applies."
+                )
+                % {"alias": alias},
+                hint=_("Point RATELIMIT_USE_CACHE at a Redis or Memcached cache."),
                 id="errorkit.E004",
             )
         ]
     if backend == "django.core.cache.backends.redis.RedisCache":
         return [
             Warning(
-                f"The rate-limit cache {alias!r} is Django's RedisCache, whose incr "
-                "asks Redis twice (EXISTS, then INCR): every limited request pays "
-                "an extra round trip, and a count that expires in between is left "
-                "with no expiry.",
-                hint="Use BACKEND 'errorkit.limits.cache.RedisCache' (the same "
-                "cache with a one-step, atomic incr) for the rate-limit cache.",
+                _(
+                    "The rate-limit cache %(alias)r is Django's RedisCache, whose "
+                    "incr asks Redis twice (EXISTS, then INCR): every limited "
+                    "request pays an extra round trip, and a count that expires in "
+                    "between is left with no expiry."
+                )
+                % {"alias": alias},
+                hint=_(
+                    "Use BACKEND 'errorkit.limits.cache.RedisCache' (the same "
+                    "cache with a one-step, atomic incr) for the rate-limit cache."
+                ),
                 id="errorkit.W005",
             )
         ]
@@ -51,9 +65,12 @@ def check_ratelimit_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckM
         return []
     return [
         Warning(
-            f"The rate-limit cache {alias!r} ({backend.rsplit('.', 1)[-1]}) {reason}.",
-            hint="Fine for one process; in production set RATELIMIT_USE_CACHE to a "
-            "shared cache, e.g. errorkit.limits.cache.RedisCache.",
+            _("The rate-limit cache %(alias)r (%(backend)s) %(reason)s.")
+            % {"alias": alias, "backend": backend.rsplit(".", 1)[-1], "reason": reason},
+            hint=_(
+                "Fine for one process; in production set RATELIMIT_USE_CACHE to a "
+                "shared cache, e.g. errorkit.limits.cache.RedisCache."
+            ),
             id="errorkit.W004",
         )
     ]
@@ -70,16 +87,19 @@ def check_ratelimit_settings(
     if not _valid_proxies(proxies):
         messages.append(
             Error(
-                f"{SETTINGS_NAME}['TRUSTED_PROXIES'] is {proxies!r}: it must be None, "
-                "a number of proxies, or a list of their networks.",
-                hint='For example 1, or ["10.0.0.0/8", "192.168.0.0/16"].',
+                _(
+                    "%(name)s['TRUSTED_PROXIES'] is %(value)r: it must be None, a "
+                    "number of proxies, or a list of their networks."
+                )
+                % {"name": SETTINGS_NAME, "value": proxies},
+                hint=_('For example 1, or ["10.0.0.0/8", "192.168.0.0/16"].'),
                 id="errorkit.E005",
             )
         )
     messages += one_of(
         "RATELIMIT_ON_CACHE_FAILURE",
         ("open", "closed"),
-        'Use "open" (admit, log a warning) or "closed" (answer 503).',
+        _('Use "open" (admit, log a warning) or "closed" (answer 503).'),
         "errorkit.E006",
     )
     return messages

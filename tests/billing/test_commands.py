@@ -62,3 +62,14 @@ def test_expire_holds_marks_lapsed_holds_and_keeps_the_ledger_whole(api_user):
     assert account.held == Decimal("2.00")
     entries = LedgerEntry.objects.filter(account=account)
     assert sum(entries.values_list("held", flat=True)) == account.held
+
+
+def test_the_commands_speak_the_active_language(db):
+    from django.core.management import CommandError, call_command
+    from django.utils import translation
+
+    with translation.override("fr"), pytest.raises(CommandError) as caught:
+        call_command("add_funds", "nobody", "1.00")
+    assert str(caught.value) == (
+        "Aucun utilisateur 'nobody'. Créez-en un avec create_api_key."
+    )

@@ -30,3 +30,15 @@ def test_every_message_is_translated_and_compiled(language):
             )
         else:
             assert catalog.gettext(entry.msgid) == entry.msgstr, entry.msgid
+
+
+def test_checks_speak_the_active_language():
+    from django.test import override_settings
+    from django.utils import translation
+
+    from errorkit.checks import check_middleware
+
+    with override_settings(MIDDLEWARE=[]), translation.override("de"):
+        (message,) = check_middleware()
+    assert message.msg.startswith("errorkit.middleware.ErrorkitMiddleware ist nicht")
+    assert message.hint.startswith("Fügen Sie")

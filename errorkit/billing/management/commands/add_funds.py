@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from errorkit.billing.amounts import to_amount
 from errorkit.billing.funds import add_funds
@@ -26,21 +27,28 @@ class Command(BaseCommand):
         try:
             amount = to_amount(options["amount"])
         except ValueError as exc:
-            raise CommandError(f"AMOUNT: {exc}") from None
+            raise CommandError(_("AMOUNT: %(error)s") % {"error": exc}) from None
         users = get_user_model().objects
         user = users.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(
-                f"No user {options['username']!r}. Create one with create_api_key."
+                _("No user %(username)r. Create one with create_api_key.")
+                % {"username": options["username"]}
             )
         by = None
         if options["by"]:
             by = users.filter(username=options["by"], is_staff=True).first()
             if by is None:
-                raise CommandError(f"--by: no staff member {options['by']!r}.")
+                raise CommandError(
+                    _("--by: no staff member %(username)r.")
+                    % {"username": options["by"]}
+                )
         note = options["note"] or "add_funds command"
         try:
             account = add_funds(user, amount, note=note, by=by)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Balance of {user}: {account.balance} {account.currency}.")
+        self.stdout.write(
+            _("Balance of %(user)s: %(balance)s %(currency)s.")
+            % {"user": user, "balance": account.balance, "currency": account.currency}
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from errorkit.billing.backends import expire_lapsed_holds
 
@@ -18,4 +19,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = expire_lapsed_holds()
-        self.stdout.write(f"Expired holds worth {total}.")
+        self.stdout.write(_("Expired holds worth %(total)s.") % {"total": total})

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from errorkit.idempotency.models import IdempotencyRecord
 
@@ -27,4 +28,6 @@ class Command(BaseCommand):
             if not batch:
                 break
             deleted += IdempotencyRecord.objects.filter(pk__in=batch).delete()[0]
-        self.stdout.write(f"Deleted {deleted} expired idempotency keys.")
+        self.stdout.write(
+            _("Deleted %(count)d expired idempotency keys.") % {"count": deleted}
+        )

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Model, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from errorkit.incidents.models import (
     FailedRequest,
@@ -40,9 +41,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, days: int, batch_size: int, **options: Any) -> None:
         if days < 0:
-            raise CommandError("--days must be 0 or more.")
+            raise CommandError(_("--days must be 0 or more."))
         if batch_size < 1:
-            raise CommandError("--batch-size must be at least 1.")
+            raise CommandError(_("--batch-size must be at least 1."))
         cutoff = timezone.now() - timedelta(days=days)
         events = delete_in_batches(
             IncidentEvent.objects.filter(created__lt=cutoff).order_by("pk"), batch_size
@@ -57,6 +58,16 @@ class Command(BaseCommand):
             IncidentHour.objects.filter(hour__lt=cutoff).order_by("pk"), batch_size
         )
         self.stdout.write(
-            f"Deleted {events} events, {failed} failed requests, {incidents} "
-            f"incidents and {hours} hourly counts older than {days} days."
+            _(
+                "Deleted %(events)d events, %(failed)d failed requests, "
+                "%(incidents)d incidents and %(hours)d hourly counts older than "
+                "%(days)d days."
+            )
+            % {
+                "events": events,
+                "failed": failed,
+                "incidents": incidents,
+                "hours": hours,
+                "days": days,
+            }
         )

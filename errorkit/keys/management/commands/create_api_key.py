@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from errorkit.installed import require_app
 from errorkit.keys.api_keys import create_key
@@ -31,7 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"].strip()
         if not username:
-            raise CommandError("USERNAME must not be empty.")
+            raise CommandError(_("USERNAME must not be empty."))
         amount = None
         if options["balance"] is not None:
             try:
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             try:
                 amount = to_amount(options["balance"])
             except ValueError as exc:
-                raise CommandError(f"--balance: {exc}") from None
+                raise CommandError(_("--balance: %(error)s") % {"error": exc}) from None
         try:
             with transaction.atomic():
                 users = get_user_model().objects
@@ -55,11 +56,18 @@ class Command(BaseCommand):
                     user, name=options["name"], read_only=options["read_only"]
                 )
         except ValueError as exc:  # a balance the ledger cannot hold
-            raise CommandError(f"--balance: {exc}") from None
+            raise CommandError(_("--balance: %(error)s") % {"error": exc}) from None
         if created:
-            self.stdout.write(f"Created user {username!r}.")
+            self.stdout.write(_("Created user %(username)r.") % {"username": username})
         if amount is not None:
-            self.stdout.write(f"Balance: {account.balance} {account.currency}.")
-        kind = "read-only key" if key.read_only else "key"
-        self.stdout.write(f"New {kind} {key.prefix}… (shown once, keep it secret):")
+            self.stdout.write(
+                _("Balance: %(balance)s %(currency)s.")
+                % {"balance": account.balance, "currency": account.currency}
+            )
+        shown = (
+            _("New read-only key %(prefix)s… (shown once, keep it secret):")
+            if key.read_only
+            else _("New key %(prefix)s… (shown once, keep it secret):")
+        )
+        self.stdout.write(shown % {"prefix": key.prefix})
         self.stdout.write(secret)
