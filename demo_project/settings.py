@@ -52,10 +52,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # The admin's CSS and scripts, with DEBUG off too (make demo, make serve).
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before errorkit's: the errors it answers itself (413, a bad Host) are
-    # in the caller's language too (Accept-Language: fr, de).
-    "django.middleware.locale.LocaleMiddleware",
     "errorkit.middleware.ErrorkitMiddleware",
+    # The caller's language (Accept-Language: fr, de) for every body; errorkit
+    # answers what it answers before this (413) in that language too.
+    "django.middleware.locale.LocaleMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+from django.utils import translation
 
 from .body_size import body_size_error
 from .conf import errorkit_settings
@@ -23,6 +25,17 @@ from .signals import api_request_started, error_response_finished
 from .state import state_of
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
+
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
+
+
+def request_language(request: HttpRequest) -> str | None:
+    """The language LocaleMiddleware will choose, when it is installed; else
+    the active one (the project does not translate by request)."""
+    if settings.USE_I18N and LOCALE_MIDDLEWARE in settings.MIDDLEWARE:
+        return translation.get_language_from_request(request)
+    return translation.get_language()
 
 
 class ErrorkitMiddleware:
@@ -80,7 +93,10 @@ class ErrorkitMiddleware:
             return None
         error = body_size_error(request)
         if error is not None:
-            return error_response(request, error)
+            # Answered before LocaleMiddleware (which comes after errorkit's)
+            # has chosen the request's language: choose it the same way.
+            with translation.override(request_language(request)):
+                return error_response(request, error)
         if api_request_started.has_listeners():
             api_request_started.send(type(self), request=request)
         return None

@@ -19,6 +19,7 @@ ENGLISH = {
     "not_acceptable": "No response format matches",
     "invalid_request": "This field is required",
     "unsupported_media_type": 'Unsupported media type "text/plain"',  # DRF's
+    "payload_too_large": "The request body is",
 }
 FRENCH = {
     "invalid_api_key": "Clé d'API manquante ou invalide",
@@ -28,6 +29,8 @@ FRENCH = {
     "not_acceptable": "Aucun format de réponse ne correspond",
     "invalid_request": "Ce champ est obligatoire",  # DRF's own catalog
     "unsupported_media_type": "Type de média «\xa0text/plain\xa0» non supporté",
+    # Answered by errorkit's middleware, before LocaleMiddleware runs.
+    "payload_too_large": "Le corps de la requête fait",
 }
 
 
@@ -41,6 +44,7 @@ def answers(api: Client, broke: Client, language: str) -> dict[str, str]:
         api.get("/v1/models", HTTP_ACCEPT="text/html", **lang),
         post_job(api, {"input": 1}, **lang),
         api.post("/v1/jobs", "x", content_type="text/plain", **lang),
+        post_job(api, {"model": "demo-echo", "input": "x" * 3_000_000}, **lang),
     ]
     return {r.json()["error"]: r.json()["message"] for r in responses}
 
