@@ -26,7 +26,6 @@ from .models import Incident, IncidentHour
 # The chart stretches to its column; heights and text stay in pixels, so its
 # labels keep their size at 400 px wide as at 1280 (a viewBox would shrink them).
 HEIGHT, TOP, BOTTOM = 170, 16, 22
-MAX_WIDTH = 760
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,6 @@ def render(buckets: list[Bucket], caption: str, name: str) -> SafeString:
             "ticks_x": ticks_x,
             "ticks_y": ticks_y,
             "height": HEIGHT,
-            "max_width": MAX_WIDTH,
             "top": TOP,
             "bottom": TOP + plot_h,
             "label_y": HEIGHT - 6,
