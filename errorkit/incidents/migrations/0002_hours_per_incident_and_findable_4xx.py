@@ -35,9 +35,18 @@ def rebuild_hours_and_links(apps, schema_editor):
     for pk, incident, request_id in event.objects.values_list(
         "pk", "incident_id", "request_id"
     ).iterator():
-        failed.objects.filter(
-            incident_id=incident, request_id=request_id, event__isnull=True
-        ).update(event_id=pk)
+        # One row per event (the link is one-to-one): a caller may have sent
+        # the same X-Request-ID twice.
+        row = (
+            failed.objects.filter(
+                incident_id=incident, request_id=request_id, event__isnull=True
+            )
+            .order_by("created", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if row is not None:
+            failed.objects.filter(pk=row).update(event_id=pk)
 
 
 class Migration(migrations.Migration):
