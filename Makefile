@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 
 WORKERS ?= 4
 
-.PHONY: install test demo serve lint format bench browser clean dist matrix
+.PHONY: install test demo serve lint format bench bench-quick bench-tools browser clean dist matrix
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -71,8 +71,20 @@ format: install
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-bench: install
-	$(PY) benchmarks/run.py
+# B1-B6 in one table (docs/benchmarks.md says what each measures).
+# BENCH_ARGS=--docs writes the table, chart and machine into the doc.
+# B5 and B6 need PostgreSQL and Redis; B6 needs wrk (bench-tools installs
+# it where apt can): without them they print why, and measure nothing.
+bench: install bench-tools
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# The same table from fewer, shorter rounds: under two minutes.
+bench-quick: install bench-tools
+	BENCH_QUICK=1 $(PY) benchmarks/run.py $(BENCH_ARGS)
+
+bench-tools:
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1) \
+		|| echo "wrk is not installed and apt could not install it: B6 will say so"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .nox dist build

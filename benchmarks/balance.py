@@ -1,4 +1,4 @@
-"""Throughput of hold + post under contention on one account: errorkit's
+"""B5: throughput of hold + post under contention on one account: errorkit's
 ModelBalanceBackend (conditional UPDATEs, the row locked only for the UPDATE
 and the COMMIT) against a select_for_update implementation of the same check
 on the same tables, 8 threads, each with its own connection, on PostgreSQL
@@ -24,7 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-THREADS, SECONDS, ROUNDS = 8, 1.0, 7
+from benchmarks.harness import Row, publish, scaled  # noqa: E402
+
+THREADS = 8
+ROUNDS = scaled(7, 3)
+SECONDS = scaled(10, 5) / 10
 AMOUNT = Decimal("0.01")
 ADMIN_URL = os.environ.get("DATABASE_URL", "")
 if not ADMIN_URL.startswith("postgres"):
@@ -184,7 +188,10 @@ def main() -> None:
     try:
         name = create_database()
     except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not fail
-        print(f"balance benchmark skipped: PostgreSQL is not reachable ({exc})")
+        print(
+            "B5 skipped: PostgreSQL is not reachable "
+            f"({type(exc).__name__}); hold + post under contention needs it."
+        )
         return
     try:
         os.environ["DATABASE_URL"] = f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
@@ -201,6 +208,7 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         owner = get_user_model().objects.create(username="bench")
         add_funds(owner, "1000000")
+        rows = []
         for mode, measure in (
             ("threads", lambda name: throughput(OPERATIONS[name], owner)),
             ("processes", lambda name: throughput_processes(name, owner)),
@@ -222,7 +230,24 @@ def main() -> None:
                 f"{statistics.median(ratios):.2f}x (range {min(ratios):.2f}-"
                 f"{max(ratios):.2f}); goal at least 1.5x"
             )
+            whole = ledger_is_whole(owner)
+            rows.append(
+                Row(
+                    "B5",
+                    f"hold + post on one account, {THREADS} {mode}, PostgreSQL",
+                    "select_for_update",
+                    ratios,
+                    1.5 if mode == "threads" else None,
+                    at_most=False,
+                    detail=f"errorkit {statistics.median(rates['errorkit']):.0f}/s, "
+                    "select_for_update "
+                    f"{statistics.median(rates['select_for_update']):.0f}/s; "
+                    f"no overdraft, ledger sums to the balance: {whole}",
+                    extra={"ledger_whole": whole},
+                )
+            )
         print(f"  no overdraft, ledger sums to the balance: {ledger_is_whole(owner)}")
+        publish(rows)
     finally:
         from django.db import connections
 

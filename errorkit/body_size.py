@@ -25,6 +25,14 @@ def body_limit(request: HttpRequest) -> int | None:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
+def has_body(request: HttpRequest) -> bool:
+    """Whether the request carries a body (a length, or chunked transfer)."""
+    meta = request.META
+    return meta.get("CONTENT_LENGTH", "0") not in ("", "0") or (
+        "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "")
+    )
+
+
 def body_size_error(request: HttpRequest) -> ek.APIError | None:
     """The error for a body over the limit or a broken Content-Length, else None."""
     raw = request.META.get("CONTENT_LENGTH") or "0"

@@ -49,10 +49,21 @@ def _drf_message(exc: drf.APIException) -> str | None:
 _replacements: dict[tuple[type, str], str] = {}
 
 
+def _raised_with(exc: drf.APIException, detail: str) -> bool:
+    """Whether the view raised ``exc`` with ``detail`` as its first argument:
+    then it chose the message, and no lookup of the active language (which
+    costs more than the rest of the handler) is needed to tell it from DRF's
+    default. Anything else (a keyword, a lazy text) is compared with it."""
+    args = exc.args
+    return bool(args) and isinstance(args[0], str) and args[0] == detail
+
+
 def _replace_drf_default(exc: drf.APIException, cls: type[ek.APIError]) -> ek.APIError:
     detail = _single_detail(exc)
     if not isinstance(detail, str):
         return cls()
+    if _raised_with(exc, detail):
+        return cls(str(detail))  # a message the view chose
     key = (type(exc), detail)
     ours = _replacements.get(key)
     if ours is None:
@@ -188,12 +199,27 @@ CONVERSIONS: list[tuple[tuple[type[BaseException], ...], Converter]] = [
 ]
 
 
+# The converter of each exception class met, found once in CONVERSIONS'
+# order: a bug would otherwise be tested against every entry on every 500.
+_converters: dict[type, Converter | None] = {}
+
+
+def converter_for(cls: type[BaseException]) -> Converter | None:
+    try:
+        return _converters[cls]
+    except KeyError:
+        found = next(
+            (convert for classes, convert in CONVERSIONS if issubclass(cls, classes)),
+            None,
+        )
+        _converters[cls] = found
+        return found
+
+
 def convert_exception(exc: BaseException) -> ek.APIError | None:
     """The errorkit error for ``exc``, or None when ``exc`` is an unhandled bug."""
-    for classes, convert in CONVERSIONS:
-        if isinstance(exc, classes):
-            return convert(exc)
-    return None
+    convert = converter_for(type(exc))
+    return None if convert is None else convert(exc)
 
 
 # Django's own error pages (technical 404, CSRF failure, a bare 405 from

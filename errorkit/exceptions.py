@@ -96,7 +96,11 @@ class APIError(exceptions.APIException):
     ) -> None:
         if message is None:
             message = default_message(self)
-        super().__init__(detail=message, code=code)
+        if type(message) is str:
+            # What DRF's __init__ makes of a plain string, without its walk.
+            self.detail = exceptions.ErrorDetail(message, code or self.default_code)
+        else:
+            super().__init__(detail=message, code=code)
         self.headers: dict[str, str] = dict(headers or {})
         self.extra: dict[str, Any] = dict(extra or {})
 

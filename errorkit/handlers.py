@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.signals import got_request_exception
+from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.log import log_response
 from rest_framework.request import Request
@@ -24,7 +25,7 @@ from .conf import errorkit_settings
 from .conversion import convert_exception
 from .formatting import Error
 from .request_id import assign_request_id, new_request_id
-from .state import state_of
+from .state import RequestState, state_of
 
 
 class ExceptionHandler:
@@ -46,6 +47,10 @@ class ExceptionHandler:
             else context.get("request")
         )
         self.view = context.get("view")
+        # The request's errorkit state, looked up once for every step.
+        self.state: RequestState | None = (
+            None if self.request is None else state_of(self.request)
+        )
 
     def run(self) -> HttpResponse:
         api_error = self.convert_known_exceptions()
@@ -90,7 +95,7 @@ class ExceptionHandler:
     def get_request_id(self) -> str:
         if self.request is None:
             return new_request_id()
-        return assign_request_id(self.request)
+        return assign_request_id(self.request, self.state)
 
     def get_retry_after(self, api_error: ek.APIError) -> int | None:
         if not isinstance(api_error, ek.RetryableError):
@@ -111,7 +116,7 @@ class ExceptionHandler:
             headers.setdefault("Allow", ", ".join(self.view.allowed_methods))
         # ErrorkitMiddleware sets the header on every response it passes; this is
         # for projects that run the handler without it.
-        if self.request is None or state_of(self.request).is_api is None:
+        if self.state is None or self.state.is_api is None:
             headers[errorkit_settings.REQUEST_ID_HEADER] = request_id
         return headers
 
@@ -126,8 +131,8 @@ class ExceptionHandler:
             )
         else:
             response = json_error_response(error, body)
-        if self.request is not None:
-            state_of(self.request).error = error
+        if self.state is not None:
+            self.state.error = error
         return response
 
     def report_exception(self, response: HttpResponse) -> None:
@@ -151,7 +156,11 @@ class ExceptionHandler:
 
     def set_rollback(self) -> None:
         # As DRF's handler: the request's atomic block, if any, is rolled back.
-        set_rollback()
+        # Only a database with ATOMIC_REQUESTS has one; asking every
+        # connection (DRF's way) costs more than the rest of a 404. These are
+        # the dicts the connections use (settings_dict), so they stay true.
+        if any(db.get("ATOMIC_REQUESTS") for db in connections.settings.values()):
+            set_rollback()
 
 
 def json_error_response(

@@ -14,15 +14,15 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import translation
 
-from .body_size import body_size_error
+from .body_size import body_size_error, has_body
 from .conf import errorkit_settings
 from .conversion import convert_exception, error_for_status
 from .handlers import error_response, json_error_response
 from .problems import problem_response, wants_problem
 from .request_id import assign_request_id, current_request_id
-from .routing import is_api_request, is_json_response_type, media_type
+from .routing import classify, is_json_response_type, media_type
 from .signals import api_request_started, error_response_finished
-from .state import state_of
+from .state import RequestState, state_of
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
@@ -53,10 +53,12 @@ class ErrorkitMiddleware:
     ) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.is_async:
             return self.__acall__(request)
-        token = current_request_id.set(assign_request_id(request))
+        # Every request passes here: its state is looked up once and passed on.
+        state = state_of(request)
+        token = current_request_id.set(assign_request_id(request, state))
         try:
-            response = self.check_request(request) or self.get_response(request)
-            response = self.finish_response(request, response)
+            response = self.check_request(request, state) or self.get_response(request)
+            response = self.finish_response(request, response, state)
             if self.has_error_listeners(response):
                 error_response_finished.send(
                     type(self), request=request, response=response
@@ -86,10 +88,13 @@ class ErrorkitMiddleware:
     def has_error_listeners(response: HttpResponseBase) -> bool:
         return response.status_code >= 400 and error_response_finished.has_listeners()
 
-    def check_request(self, request: HttpRequest) -> HttpResponseBase | None:
-        state = state_of(request)
-        state.is_api = is_api_request(request)
-        if not state.is_api:
+    def check_request(
+        self, request: HttpRequest, state: RequestState | None = None
+    ) -> HttpResponseBase | None:
+        if state is None:
+            state = state_of(request)
+        state.is_api = classify(request)
+        if not state.is_api or not has_body(request):
             return None
         error = body_size_error(request)
         if error is not None:
@@ -97,8 +102,10 @@ class ErrorkitMiddleware:
             # has chosen the request's language: choose it the same way.
             with translation.override(request_language(request)):
                 return error_response(request, error)
-        if api_request_started.has_listeners():
-            api_request_started.send(type(self), request=request)
+        # Sent only for a body, the one thing its receivers keep: a signal's
+        # dispatch would cost every GET more than the rest of the middleware.
+        # (A caching signal answers at once when no one listens.)
+        api_request_started.send(type(self), request=request)
         return None
 
     def process_exception(
@@ -118,6 +125,20 @@ class ErrorkitMiddleware:
         return error_response(request, api_error)
 
     def finish_response(
+        self,
+        request: HttpRequest,
+        response: HttpResponseBase,
+        state: RequestState | None = None,
+    ) -> HttpResponseBase:
+        # Every success passes here: it only gets its request id.
+        if response.status_code >= 400:
+            response = self.finish_error(request, response)
+        response[errorkit_settings.REQUEST_ID_HEADER] = assign_request_id(
+            request, state
+        )
+        return response
+
+    def finish_error(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
         if self.needs_json_body(request, response):
@@ -138,9 +159,8 @@ class ErrorkitMiddleware:
             assert rendered is not None  # rendered_otherwise() saw it
             response = json_error_response(rendered)
             response._has_been_logged = logged  # type: ignore[attr-defined]
-        if response.status_code >= 400 and wants_problem(request):
+        if wants_problem(request):
             response = self.as_problem(request, response)
-        response[errorkit_settings.REQUEST_ID_HEADER] = assign_request_id(request)
         return response
 
     @staticmethod
@@ -159,8 +179,6 @@ class ErrorkitMiddleware:
 
     @staticmethod
     def rendered_otherwise(request: HttpRequest, response: HttpResponseBase) -> bool:
-        if response.status_code < 400:  # every success passes here: stay cheap
-            return False
         error = state_of(request).error
         return (
             error is not None

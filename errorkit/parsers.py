@@ -16,6 +16,7 @@ import codecs
 import json
 import re
 from collections.abc import Mapping
+from itertools import accumulate
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +29,43 @@ from .conf import errorkit_settings
 # Python's own limit for int(str) (sys.get_int_max_str_digits' default).
 MAX_INT_DIGITS = 4300
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# A body the plain C decoder can take without Python hooks, and that need not
+# be walked: no escaped NUL or surrogate (decoded text holds no raw surrogate,
+# the codecs refuse them, and JSON refuses a raw NUL, so escapes are the only
+# way in), no run of 300 digits (an integer past the limit, a float past its
+# range) and no three-digit exponent. Nearly every body is one; any other
+# takes the careful path. The tests are str and bytes methods, at C speed: a
+# regular expression over every character costs more than the decoding.
+_ESCAPED_UNSTORABLE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+_DIGITS_AND_EXPONENTS = bytes.maketrans(b"0123456789E", b"0000000000e")
+_LONG_DIGITS = b"0" * 300
+# Every byte but the brackets and quotes: what nesting is read from.
+_NOT_STRUCTURE = bytes(set(range(256)) - set(b'[]{}"'))
+_NESTING = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def needs_care(text: str, encoded: bytes) -> bool:
+    if "\\u" in text and _ESCAPED_UNSTORABLE.search(text):
+        return True
+    numbers = encoded.translate(_DIGITS_AND_EXPONENTS, b"+-")
+    return _LONG_DIGITS in numbers or b"e000" in numbers
+
+
+def nested_deeper_than(encoded: bytes, limit: int) -> bool:
+    """Whether valid JSON (UTF-8 ``encoded``) nests past ``limit``: its
+    brackets outside strings, their running sum's maximum."""
+    # Escapes gone first (an escaped backslash before an escaped quote, as a
+    # decoder reads them), the quotes pair up.
+    if b"\\" in encoded:
+        encoded = encoded.replace(b"\\\\", b"").replace(b'\\"', b"")
+    # Strings without brackets are now "": gone in one pass. Any other
+    # string is removed part by part: every other part between quotes.
+    skeleton = encoded.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in skeleton:
+        skeleton = b"".join(skeleton.split(b'"')[::2])
+    if skeleton.count(b"[") + skeleton.count(b"{") <= limit:
+        return False
+    return max(accumulate(map(_NESTING.__getitem__, skeleton))) > limit
 
 
 class _Refused(ValueError):
@@ -121,14 +159,20 @@ class JSONParser(parsers.JSONParser):
                 % {"encoding": encoding.upper()}
             ) from None
         max_depth = errorkit_settings.JSON_MAX_DEPTH
+        constant = _constant if self.strict else None
         try:
-            data = json.loads(
-                text,
-                parse_int=_int,
-                parse_float=_float,
-                parse_constant=_constant if self.strict else None,
-            )
-            check_values(data, max_depth)
+            encoded = text.encode("utf-8", "surrogatepass")
+            if needs_care(text, encoded):
+                data = json.loads(
+                    text, parse_int=_int, parse_float=_float, parse_constant=constant
+                )
+                check_values(data, max_depth)
+            else:
+                data = json.loads(text, parse_constant=constant)
+                # Fewer brackets than the limit cannot nest past it.
+                if text.count("[") + text.count("{") > max_depth:
+                    if nested_deeper_than(encoded, max_depth):
+                        raise _Refused(_too_deep(max_depth))
         except _Refused as exc:
             raise ParseError(str(exc)) from None
         except RecursionError:

@@ -33,8 +33,12 @@ def is_api_request(request: HttpRequest) -> bool:
     known = state_of(request).is_api  # the middleware's answer
     if known is not None:
         return known
-    path = request.path_info
-    if any(path.startswith(prefix) for prefix in errorkit_settings.API_PATH_PREFIXES):
+    return classify(request)
+
+
+def classify(request: HttpRequest) -> bool:
+    """``is_api_request``'s own decision, which the middleware records."""
+    if request.path_info.startswith(tuple(errorkit_settings.API_PATH_PREFIXES)):
         return True
     return accepts_only_json(request)
 

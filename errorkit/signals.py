@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# An API request is about to be served (``sender``: the middleware class;
-# ``request``). The incidents app keeps a small body here so that an incident
-# can show it after DRF has consumed the stream.
-api_request_started = Signal()
+# An API request with a body is about to be served (``sender``: the
+# middleware class; ``request``). The incidents app keeps a small body here so
+# that an incident can show it after DRF has consumed the stream. Requests
+# without a body (Content-Length absent or 0, not chunked) do not send it:
+# nothing is there to keep, and a GET need not pay for the dispatch.
+# Its receivers are cached per sender (the middleware class): the dispatch
+# is on every request with a body.
+api_request_started = Signal(use_caching=True)
 
 # An answer of status 400 or more is leaving ErrorkitMiddleware (``request``,
 # ``response``), after the view's transaction ended. Receivers must not raise:

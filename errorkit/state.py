@@ -42,10 +42,9 @@ def state_of(request: Any) -> RequestState:
     """The request's state, created on first use (Django's or DRF's request)."""
     # DRF's Request forwards reads to its Django request, but not writes.
     http_request = getattr(request, "_request", request)
-    try:
-        state: RequestState = http_request.errorkit
-        return state
-    except AttributeError:
+    # getattr with a default: no AttributeError raised on every first use.
+    state: RequestState | None = getattr(http_request, ATTRIBUTE, None)
+    if state is None:
         state = RequestState()
         setattr(http_request, ATTRIBUTE, state)
-        return state
+    return state

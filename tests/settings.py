@@ -40,4 +40,6 @@ TEST_TASKS_RATE = "1000/m"
 # before each request, as a production project would set them.
 if os.environ.get("TEST_PERSISTENT_CONNECTIONS"):
     DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = (  # noqa: F405
+        os.environ.get("TEST_CONN_HEALTH_CHECKS", "1") == "1"
+    )

@@ -6,7 +6,12 @@ from .models import Job
 
 class JobRequestSerializer(serializers.Serializer):
     # Blank or all-space ids are refused, and the schema says so (pattern).
-    model = serializers.RegexField(r"^\s*\S[\s\S]*$", max_length=64)
+    # "Space" as Python strips it (\x1c-\x1f and \x85 too, which a JSON
+    # Schema's \s does not name), so that every id the pattern admits
+    # survives DRF's trimming.
+    model = serializers.RegexField(
+        r"^[\s\x1c-\x1f\x85]*[^\s\x1c-\x1f\x85][\s\S]*$", max_length=64
+    )
     input = serializers.JSONField(allow_null=True)
 
 

@@ -1,4 +1,4 @@
-"""PostgreSQL's fast path for ModelBalanceBackend: a hold in two statements,
+"""PostgreSQL's fast path for ModelBalanceBackend: a hold in one statement,
 a post in one.
 
 Data-modifying CTEs do in one round trip what the portable ORM path does in
@@ -23,9 +23,16 @@ HOLD = Hold._meta.db_table
 LEDGER = LedgerEntry._meta.db_table
 ENTRY = "account_id, kind, amount, held, reference, request_id, note, created"
 
-# Fold the account's resolved and lapsed holds into it (see backends.fold),
-# without waiting for the disk at commit (see the hold's comment there).
-FOLD_SQL = f"""
+# Fold the account's resolved and lapsed holds into it (see backends.fold)
+# and reserve the amount if the spendable balance then covers it, recording
+# the hold: one statement, so one round trip and its own transaction (or the
+# caller's). The account's row is locked (``locked``) before its one UPDATE
+# decides; under READ COMMITTED the lock waits for a racing hold and then
+# reads the row as that one committed it, and the folding UPDATE skips the
+# holds a racing fold took first: nothing is counted twice, and two holds
+# never spend the same money. The commit does not wait for the disk (see the
+# hold's comment in backends): a hold lost in a crash is harmless.
+HOLD_SQL = f"""
 WITH relaxed AS (
     SELECT set_config('synchronous_commit', 'off', true)
 ), acct AS (
@@ -50,27 +57,27 @@ WITH relaxed AS (
            COALESCE(SUM(amount), 0) AS released,
            COUNT(*) AS folded
     FROM folding
-), applied AS (
+), locked AS (
+    SELECT a.id, a.balance - sums.spent >= a.held - sums.released + %(amount)s
+               AS covered,
+           sums.folded > 0 AS folds
+    FROM {ACCOUNT} a, sums
+    WHERE a.id = (SELECT id FROM acct)
+    FOR UPDATE OF a
+), taken AS (
     UPDATE {ACCOUNT} a
-    SET balance = a.balance - sums.spent, held = a.held - sums.released
-    FROM sums
-    WHERE a.id = (SELECT id FROM acct) AND sums.folded > 0
-)
-SELECT id FROM acct
-"""
-
-# Reserve the amount if the spendable balance covers it, and record the hold.
-HOLD_SQL = f"""
-WITH taken AS (
-    UPDATE {ACCOUNT} SET held = held + %(amount)s
-    WHERE id = %(account)s AND balance >= held + %(amount)s
-    RETURNING id
+    SET balance = a.balance - sums.spent,
+        held = a.held - sums.released
+               + CASE WHEN locked.covered THEN %(amount)s ELSE 0 END
+    FROM sums, locked
+    WHERE a.id = locked.id AND (locked.covered OR locked.folds)
+    RETURNING a.id, locked.covered
 ), placed AS (
     INSERT INTO {HOLD} (account_id, amount, reference, request_id, created,
                         expires_at, status, folded)
     SELECT id, %(amount)s, %(reference)s, %(request_id)s, %(now)s,
            %(expires_at)s, 'active', false
-    FROM taken
+    FROM taken WHERE covered
     RETURNING id, account_id
 ), entry AS (
     INSERT INTO {LEDGER} ({ENTRY})
@@ -78,7 +85,7 @@ WITH taken AS (
            %(now)s
     FROM placed
 )
-SELECT id FROM placed
+SELECT (SELECT id FROM acct), (SELECT id FROM placed)
 """
 
 # Post an active, unexpired hold: only the hold's row and the ledger.
@@ -106,18 +113,12 @@ def hold(
     now: datetime,
     expires_at: datetime,
 ) -> tuple[Any, Any] | None:
-    """(account id, hold id) of the hold placed, None if not spendable.
-    Run inside a transaction."""
+    """(account id, hold id) of the hold placed, None if not spendable."""
     with connection.cursor() as cursor:
-        cursor.execute(FOLD_SQL, {"owner": owner_id, "now": now})
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        account_id = row[0]
         cursor.execute(
             HOLD_SQL,
             {
-                "account": account_id,
+                "owner": owner_id,
                 "amount": amount,
                 "reference": reference,
                 "request_id": request_id,
@@ -125,8 +126,8 @@ def hold(
                 "expires_at": expires_at,
             },
         )
-        placed = cursor.fetchone()
-    return None if placed is None else (account_id, placed[0])
+        account_id, hold_id = cursor.fetchone()
+    return None if hold_id is None else (account_id, hold_id)
 
 
 def post(hold_id: Any, charge: Decimal, now: datetime) -> bool:

@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponseBase, RawPostDataException
+from django.http import HttpRequest, HttpResponseBase, QueryDict, RawPostDataException
+from django.http.request import HttpHeaders
 from django.utils import timezone
 
 from ..conf import errorkit_settings
@@ -132,8 +133,10 @@ class RawEvent:
     status_code: int
     method: str
     path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
+    # The query string and the header entries of META as they came: parsed
+    # by ``build``, off the request's path when recording is in the background.
+    query: str
+    meta: dict[str, str]
     body: bytes
     form: dict[str, list[str]] | None
     user: str
@@ -162,10 +165,8 @@ class RawEvent:
             "status_code": self.status_code,
             "method": self.method[:16],
             "path": part("path", lambda: scrub_text(self.path)[:2048], ""),
-            "query": part(
-                "query", lambda: urlencode(scrub(self.query), doseq=True), ""
-            ),
-            "headers": part("headers", lambda: scrub(self.headers), {}),
+            "query": part("query", self._query, ""),
+            "headers": part("headers", lambda: scrub(dict(HttpHeaders(self.meta))), {}),
             "body": part("body", self._body, ""),
             "user": self.user,
             "key_prefix": self.key_prefix,
@@ -176,7 +177,8 @@ class RawEvent:
         return built
 
     def _query(self) -> str:
-        return urlencode(scrub(self.query), doseq=True)
+        parsed = dict(QueryDict(self.query).lists())
+        return urlencode(scrub(parsed), doseq=True)
 
     def _traceback(self) -> str:
         return scrub_text("".join(self.stack.format())) if self.stack else ""
@@ -227,8 +229,8 @@ def raw_event(
         status_code=status,
         method=request.method or "",
         path=request.path,
-        query=_read(notes, "query", lambda: dict(request.GET.lists()), {}),
-        headers=_read(notes, "headers", lambda: dict(request.headers), {}),
+        query=str(request.META.get("QUERY_STRING", "")),
+        meta=_read(notes, "headers", lambda: _header_entries(request.META), {}),
         body=_read(notes, "body", lambda: _body_of(request), b""),
         form=_read(notes, "form", lambda: dict(request.POST.lists()), None)
         if form_type
@@ -238,6 +240,15 @@ def raw_event(
         stack=stack,
         notes=notes,
     )
+
+
+def _header_entries(meta: dict[str, Any]) -> dict[str, str]:
+    # What HttpHeaders reads: a copy of a few strings, not its parsing.
+    return {
+        key: value
+        for key, value in meta.items()
+        if key.startswith("HTTP_") or key in HttpHeaders.UNPREFIXED_HEADERS
+    }
 
 
 def _user_name(user: Any) -> str:

@@ -33,6 +33,10 @@ class BackgroundWriter:
     """
 
     batch_size = 500
+    # How long the writer waits for more events after the first, so that a
+    # steady stream is written in batches: one event at a time would cost the
+    # process's request threads more of its interpreter than the requests.
+    linger = 0.05
     max_queued = 100_000
     # While the database cannot be reached: how often, and how many times, a
     # batch is tried again before it is dropped (and said so).
@@ -97,9 +101,14 @@ class BackgroundWriter:
     def _run(self) -> None:
         while True:
             batch = [self.queue.get()]
+            deadline = time.monotonic() + self.linger
             while len(batch) < self.batch_size:
                 try:
-                    batch.append(self.queue.get_nowait())
+                    wait = deadline - time.monotonic()
+                    if wait > 0:
+                        batch.append(self.queue.get(timeout=wait))
+                    else:
+                        batch.append(self.queue.get_nowait())
                 except queue.Empty:
                     break
             try:

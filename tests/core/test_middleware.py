@@ -171,3 +171,46 @@ def test_a_broken_content_length_is_400(client):
         "invalid_request",
         "The Content-Length header must be a whole number of bytes.",
     )
+
+
+@pytest.fixture
+def started():
+    from errorkit.signals import api_request_started
+
+    seen: list[str] = []
+
+    def receiver(sender, request, **kwargs):
+        seen.append(request.method)
+
+    api_request_started.connect(receiver, dispatch_uid="tests.started")
+    yield seen
+    api_request_started.disconnect(dispatch_uid="tests.started")
+
+
+def test_api_request_started_is_sent_for_requests_with_a_body(client, started):
+    client.get("/v1/test/echo")
+    client.post("/v1/test/echo", "", content_type="application/json")
+    client.post("/v1/test/echo", '{"a": 1}', content_type="application/json")
+    assert started == ["POST"]
+
+
+@pytest.mark.parametrize(
+    "meta, expected",
+    [
+        ({}, False),
+        ({"CONTENT_LENGTH": ""}, False),
+        ({"CONTENT_LENGTH": "0"}, False),
+        ({"CONTENT_LENGTH": "12"}, True),
+        # A broken length is checked (400), so it counts as a body.
+        ({"CONTENT_LENGTH": "-1"}, True),
+        ({"CONTENT_LENGTH": "x"}, True),
+        ({"HTTP_TRANSFER_ENCODING": "chunked"}, True),
+    ],
+)
+def test_what_counts_as_a_body(rf, meta, expected):
+    from errorkit.body_size import has_body
+
+    request = rf.get("/v1/x")
+    request.META.pop("CONTENT_LENGTH", None)
+    request.META.update(meta)
+    assert has_body(request) is expected

@@ -107,3 +107,66 @@ def test_a_latin_1_body_is_read_as_latin_1(client):
         "application/json; charset=latin-1",
     )
     assert response.status_code == 200 and response.json()["data"] == {"name": "café"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # Brackets and quotes inside strings are text, not nesting.
+        {"a": "[" * 200, "b": "{" * 200},
+        {"a": '\\"[[[' * 50, "b": "\\\\" + "]" * 80},
+        # Escapes that look like the refused ones, but are a backslash's text.
+        {"a": "\\u0000 and \\ud800"},
+        # Long digit runs inside strings, a long exponent that is finite.
+        {"a": "9" * 5_000, "b": 1e-300, "c": 1.5e300},
+        # Many objects, not deep ones.
+        {"items": [{"n": n, "tags": [str(n)]} for n in range(200)]},
+    ],
+)
+def test_bodies_that_only_look_hostile_go_through(client, value):
+    response = post(client, json.dumps(value))
+    assert response.status_code == 200, response.content
+    assert response.json()["data"] == value
+
+
+def test_depth_is_counted_outside_strings(client):
+    within = '{"s": "' + "[" * 100 + '", "v": ' + "[" * 63 + "]" * 63 + "}"
+    assert post(client, within).status_code == 200
+    beyond = '{"s": "' + "]" * 100 + '", "v": ' + "[" * 64 + "]" * 64 + "}"
+    refused(post(client, beyond), "nested more than 64 levels")
+
+
+def test_nesting_depth_agrees_with_the_decoded_value():
+    # The C-speed count against a walk of the decoded value, on random JSON
+    # full of brackets, quotes and backslashes inside its strings.
+    import random
+
+    from errorkit.parsers import nested_deeper_than
+
+    def depth(value):
+        if isinstance(value, dict):
+            return 1 + max((depth(v) for v in value.values()), default=0)
+        if isinstance(value, list):
+            return 1 + max((depth(v) for v in value), default=0)
+        return 0
+
+    pieces = ["[", "]", "{", "}", '"', "\\", "\n", "a", "é", '\\"', "\\\\", '""']
+    rng = random.Random(15)
+
+    def text():
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+
+    def value(level):
+        roll = rng.random()
+        if level > 12 or roll < 0.3:
+            return text()
+        if roll < 0.6:
+            return [value(level + 1) for _ in range(rng.randint(0, 3))]
+        return {text(): value(level + 1) for _ in range(rng.randint(0, 3))}
+
+    for _ in range(3000):
+        data = value(0)
+        encoded = json.dumps(data, ensure_ascii=rng.random() < 0.5).encode()
+        actual = depth(data)
+        for limit in {0, max(actual - 1, 0), actual, actual + 1}:
+            assert nested_deeper_than(encoded, limit) is (actual > limit)

@@ -78,3 +78,35 @@ def test_the_header_name_is_a_setting(client):
     response = client.get("/v1/nope", HTTP_X_CORRELATION_ID="corr-1")
     assert response["X-Correlation-ID"] == "corr-1"
     assert response.json()["requestId"] == "corr-1"
+
+
+def test_generated_ids_differ_in_every_forked_worker():
+    # gunicorn forks its workers: each must draw ids of its own, not replay
+    # its parent's sequence.
+    import multiprocessing
+
+    from errorkit.request_id import new_request_id
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(3) as pool:
+        ids = pool.map(_an_id, range(6))
+    ids.append(new_request_id())
+    assert len(set(ids)) == len(ids)
+    assert all(GENERATED.fullmatch(i) for i in ids)
+
+
+def _an_id(_: int) -> str:
+    from errorkit.request_id import new_request_id
+
+    return new_request_id()
+
+
+def test_seeding_the_global_random_never_repeats_an_id():
+    import random
+
+    from errorkit.request_id import new_request_id
+
+    random.seed(1)
+    first = new_request_id()
+    random.seed(1)
+    assert new_request_id() != first
