@@ -1,13 +1,15 @@
 """B6: POST /v1/jobs served as `make serve` serves it (gunicorn, 4 workers,
 PostgreSQL, Redis), under load from wrk on loopback, against the same
 endpoint with errorkit's decorators and middleware removed
-(``benchmarks.bare_demo_settings``).
+(``benchmarks.bare_demo_settings``), and, reported beside it, against the
+same endpoint charging by hand (``benchmarks.handmade_demo_settings``:
+django-ratelimit's decorator and a ``select_for_update`` charge).
 
-Both servers run at once on a fresh database, each with its own funded API
-key; wrk loads one, then the other, in alternating rounds, each bounded in
-time (``-d``) and in count (its script stops after ``REQUESTS`` answers).
-Every answer must be a 201; the jobs stored must be the 201s counted, and
-the errorkit side's ledger must sum to its balance. Reports requests per
+The servers run at once on a fresh database, each with its own API key;
+wrk loads one after the other in rotating rounds, each bounded in time
+(``-d``) and in count (its script stops after ``REQUESTS`` answers). Every
+answer must be a 201; the errorkit side's charges must be its jobs, and its
+ledger must sum to its balance, and the hand-made side's likewise. Reports requests per
 second and p50/p99 latency; goals: p99 at most 1.10x, throughput at least
 0.9x. Needs PostgreSQL, Redis and wrk: prints a line saying which is absent
 and measures nothing without them.
@@ -36,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.harness import Row, publish, scaled  # noqa: E402
 
 ROUNDS = scaled(5, 2)
-SECONDS = scaled(8, 4)
+SECONDS = scaled(8, 3)
 REQUESTS = scaled(4000, 1500)  # per round: whichever bound comes first
 CONNECTIONS = 8
 WORKERS = 4
@@ -189,7 +191,7 @@ def load(port: int, key: str) -> Load:
     )
 
 
-def stored_jobs(env: dict[str, str], owners: tuple[str, str]) -> dict[str, int]:
+def stored_jobs(env: dict[str, str], owners: tuple[str, ...]) -> dict[str, int]:
     """Jobs per user, read straight from the database."""
     import psycopg
 
@@ -220,104 +222,123 @@ def money(env: dict[str, str], owner: str) -> tuple[Decimal, Decimal, Decimal]:
     return Decimal(settled), Decimal(held), Decimal(ledger)
 
 
+# Each side: its settings, and whether its caller's key needs funds.
+SIDES = {
+    "errorkit": ("demo_project.settings", True),
+    "bare": ("benchmarks.bare_demo_settings", False),
+    "handmade": ("benchmarks.handmade_demo_settings", True),
+}
+
+
+def gunicorn_command(port: int) -> list[str]:
+    gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+    if not os.path.exists(gunicorn):
+        gunicorn = shutil.which("gunicorn") or "gunicorn"
+    return [
+        gunicorn,
+        "demo_project.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--access-logfile",
+        "-",
+    ]
+
+
+def summary(name: str, loads: list[Load]) -> str:
+    return (
+        f"{name} {statistics.median(r.rps for r in loads):.0f}/s p50 "
+        f"{statistics.median(r.p50 for r in loads) * 1e3:.1f} ms p99 "
+        f"{statistics.median(r.p99 for r in loads) * 1e3:.1f} ms"
+    )
+
+
 def measure() -> list[Row]:
     with fresh_database() as url:
-        errorkit_env = environment(url, "demo_project.settings")
-        bare_env = environment(url, "benchmarks.bare_demo_settings")
-        manage(errorkit_env, "migrate", "--noinput")
+        envs = {side: environment(url, s) for side, (s, _) in SIDES.items()}
+        manage(envs["errorkit"], "migrate", "--noinput")
         keys = {
-            "errorkit": manage(
-                errorkit_env, "create_api_key", "bench_errorkit", "--balance", FUNDS
-            ),
-            "bare": manage(errorkit_env, "create_api_key", "bench_bare"),
+            side: manage(
+                envs["errorkit"],
+                "create_api_key",
+                f"bench_{side}",
+                *(["--balance", FUNDS] if funded else []),
+            )
+            for side, (_, funded) in SIDES.items()
         }
-        ports = {"errorkit": free_port(), "bare": free_port()}
-        gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
-        if not os.path.exists(gunicorn):
-            gunicorn = shutil.which("gunicorn") or "gunicorn"
+        ports = {side: free_port() for side in SIDES}
         make = shutil.which("make") or "make"
-        with (
-            # The errorkit side is `make serve` itself.
-            serving(
-                [
-                    make,
-                    "serve",
-                    f"HOST=127.0.0.1:{ports['errorkit']}",
-                    f"WORKERS={WORKERS}",
-                    f"PYTHON={sys.executable}",
-                ],
-                errorkit_env,
-                ports["errorkit"],
-            ),
-            serving(
-                [
-                    gunicorn,
-                    "demo_project.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{ports['bare']}",
-                    "--workers",
-                    str(WORKERS),
-                    "--access-logfile",
-                    "-",
-                ],
-                bare_env,
-                ports["bare"],
-            ),
-        ):
-            for side in ports:  # warm both: imports, connections
+        # The errorkit side is `make serve` itself.
+        serve = [
+            make,
+            "serve",
+            f"HOST=127.0.0.1:{ports['errorkit']}",
+            f"WORKERS={WORKERS}",
+            f"PYTHON={sys.executable}",
+        ]
+        with contextlib.ExitStack() as servers:
+            for side in SIDES:
+                command = serve if side == "errorkit" else gunicorn_command(ports[side])
+                servers.enter_context(serving(command, envs[side], ports[side]))
+            for side in SIDES:  # warm each: imports, connections
                 load(ports[side], keys[side])
-            runs: dict[str, list[Load]] = {"errorkit": [], "bare": []}
+            runs: dict[str, list[Load]] = {side: [] for side in SIDES}
+            names = list(SIDES)
             for round_ in range(ROUNDS):
-                order = ["errorkit", "bare"][:: 1 if round_ % 2 == 0 else -1]
-                for side in order:
+                for side in names[round_ % 3 :] + names[: round_ % 3]:
                     runs[side].append(load(ports[side], keys[side]))
-        answered = {side: sum(r.answered for r in runs[side]) for side in runs}
         failed = sum(r.failed for side in runs for r in runs[side])
-        jobs = stored_jobs(errorkit_env, ("bench_errorkit", "bench_bare"))
-        balance, held, ledger = money(errorkit_env, "bench_errorkit")
+        jobs = stored_jobs(envs["errorkit"], tuple(f"bench_{s}" for s in SIDES))
+        balance, held, ledger = money(envs["errorkit"], "bench_errorkit")
         charged = Decimal(FUNDS) - balance
-        ours, bare = runs["errorkit"], runs["bare"]
+        exact = charged == Decimal("0.01") * jobs.get("bench_errorkit", 0)
+        by_hand, _, by_hand_ledger = money(envs["errorkit"], "bench_handmade")
+        by_hand_exact = by_hand == by_hand_ledger and Decimal(FUNDS) - by_hand == (
+            Decimal("0.01") * jobs.get("bench_handmade", 0)
+        )
         detail = (
             f"{WORKERS} gunicorn workers, wrk -c{CONNECTIONS}, {ROUNDS} rounds of "
-            f"{SECONDS}s or {REQUESTS} answers; errorkit "
-            f"{statistics.median(r.rps for r in ours):.0f}/s p50 "
-            f"{statistics.median(r.p50 for r in ours) * 1e3:.1f} ms p99 "
-            f"{statistics.median(r.p99 for r in ours) * 1e3:.1f} ms; bare "
-            f"{statistics.median(r.rps for r in bare):.0f}/s p50 "
-            f"{statistics.median(r.p50 for r in bare) * 1e3:.1f} ms p99 "
-            f"{statistics.median(r.p99 for r in bare) * 1e3:.1f} ms; "
-            f"non-201 answers {failed}; jobs stored {jobs} (warm-up included); "
-            f"charged {charged} for {jobs.get('bench_errorkit')} jobs, held "
-            f"{held}, ledger sums to the balance: {ledger == balance}"
+            f"{SECONDS}s or {REQUESTS} answers; "
+            + "; ".join(summary(side, runs[side]) for side in SIDES)
+            + f"; non-201 answers {failed}; jobs stored {jobs} (warm-up "
+            f"included); errorkit charged {charged} for "
+            f"{jobs.get('bench_errorkit')} jobs, held {held}, ledger sums to the "
+            f"balance: {ledger == balance}; hand-made charges exact: "
+            f"{by_hand_exact}"
         )
         extra = {
             "failed": failed,
             "jobs": jobs,
-            "answered": answered,
             "ledger_whole": ledger == balance,
-            "charged_exactly": charged
-            == Decimal("0.01") * jobs.get("bench_errorkit", 0),
+            "charged_exactly": exact,
+            "handmade_charged_exactly": by_hand_exact,
         }
-        # p99 latency: a cost, at most 1.10x; throughput: at least 0.9x.
+        # Against the bare endpoint, the issue's goals: p99 a cost, at most
+        # 1.10x; throughput at least 0.9x. Against the hand-made charging
+        # endpoint, reported.
         measures = (
-            ("p99 latency", "p99", 1.10, True),
-            ("requests per second", "rps", 0.9, False),
+            ("bare", "the endpoint without errorkit", "p99", 1.10, True),
+            ("bare", "the endpoint without errorkit", "rps", 0.9, False),
+            ("handmade", "hand-made charging (select_for_update)", "p99", None, True),
+            ("handmade", "hand-made charging (select_for_update)", "rps", None, False),
         )
+        label = {"p99": "p99 latency", "rps": "requests per second"}
         return [
             Row(
                 "B6",
-                f"POST /v1/jobs under make serve: {label}",
-                "the endpoint without errorkit",
+                f"POST /v1/jobs under make serve: {label[field]}",
+                against,
                 [
                     getattr(a, field) / getattr(b, field)
-                    for a, b in zip(ours, bare, strict=True)
+                    for a, b in zip(runs["errorkit"], runs[side], strict=True)
                 ],
                 goal,
                 at_most=at_most,
                 detail=detail,
                 extra=extra,
             )
-            for label, field, goal, at_most in measures
+            for side, against, field, goal, at_most in measures
         ]
 
 
