@@ -146,8 +146,12 @@ def lost_502_is_charged_once(base: str, key: str) -> None:
         api, recorder = caller(proxy.url, key)
         before = api.balance().balance
         job = api.create_job("demo-echo", "once")
-        assert [e["status"] for e in recorder.log[1:]] == [502, 201]
-        assert recorder.log[1]["key"] == recorder.log[2]["key"]
+        statuses = [e["status"] for e in recorder.log[1:]]
+        # A 3/5s window may still hold a burst just sent: the retry may meet
+        # 429s first, and waits them out; every try carries the one key.
+        assert statuses[0] == 502 and statuses[-1] == 201, statuses
+        assert set(statuses[1:-1]) <= {429}, statuses
+        assert len({e["key"] for e in recorder.log[1:]}) == 1
         assert job.info.replayed and job.info.original_request_id
         assert api.balance().balance == before - PRICE
     finally:
