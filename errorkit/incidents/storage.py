@@ -185,10 +185,8 @@ def _count_occurrence(connection: Any, o: Occurrence) -> tuple[Counted, int]:
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        pk, last_sampled, count, regressed_at, failed_id = cursor.fetchone()
-    opened = count == 1 or _same_instant(regressed_at, o.now, stamp)
-    sampled = _same_instant(last_sampled, o.now, stamp)
-    return Counted(pk, sampled, opened, count), failed_id
+        *row, failed_id = cursor.fetchone()
+    return _counted(row, o.now, stamp, amount=1), failed_id
 
 
 def _row(
@@ -254,7 +252,13 @@ def count_event(occurrence: Occurrence, amount: int = 1) -> Counted:
     stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        pk, last_sampled, count, regressed_at = cursor.fetchone()
+        row = cursor.fetchone()
+    return _counted(row, now, stamp, amount)
+
+
+def _counted(row: Sequence[Any], now: datetime, stamp: Any, amount: int) -> Counted:
+    """What the upsert's row (id, last_sampled, count, regressed_at) says."""
+    pk, last_sampled, count, regressed_at = row
     # A count that is this statement's amount was inserted by it; a
     # regressed_at that is this event's time was set by it.
     opened = count == amount or _same_instant(regressed_at, now, stamp)
