@@ -45,15 +45,15 @@ class Declarations:
     errors: tuple[type[APIError], ...] = ()
     # The request headers they read (Idempotency-Key...).
     headers: tuple[HeaderParameter, ...] = ()
-    # Set by errorkit.ratelimit on its wrapper: the view it limits and the
-    # limits it checks, so that a limit stacked right on top joins the same
-    # check instead of wrapping it again.
-    limited_view: Callable[..., Any] | None = None
+    # The rate limits checked by the view's pipeline (errorkit.ratelimit).
     limits: tuple[Any, ...] = ()
-    # A decorator inside runs the view to its outcome in a transaction of its
-    # own (errorkit.outcomes): outer decorators add their success steps to it
-    # rather than open another (require_balance must commit its hold first).
-    outcome: bool = False
+    # The decorators on this view that must commit before the view runs
+    # (a balance hold, an idempotency claim): such a view cannot run inside
+    # the request's transaction (ATOMIC_REQUESTS). Read by the system check.
+    autocommit: tuple[str, ...] = ()
+    # The pipeline (errorkit.pipeline) whose entry this view is, if any: how
+    # errorkit's decorators stacked on one view find each other.
+    pipeline: Any = None
 
 
 NONE = Declarations()
@@ -70,11 +70,12 @@ def declare(
     view: Any,
     *errors: type[APIError],
     headers: tuple[HeaderParameter, ...] = (),
-    limited_view: Callable[..., Any] | None = None,
-    limits: tuple[Any, ...] = (),
-    outcome: bool = False,
+    limits: tuple[Any, ...] | None = None,
+    autocommit: tuple[str, ...] = (),
+    pipeline: Any = None,
 ) -> None:
-    """Leave on ``wrapper`` the declarations of ``view`` plus these."""
+    """Leave on ``wrapper`` the declarations of ``view`` plus these (the
+    limits and the pipeline replace the view's when given)."""
     inner = declarations_of(view)
     setattr(
         wrapper,
@@ -83,9 +84,9 @@ def declare(
             inner,
             errors=(*inner.errors, *errors),
             headers=(*inner.headers, *headers),
-            limited_view=limited_view,
-            limits=limits,
-            outcome=outcome or inner.outcome,
+            limits=inner.limits if limits is None else limits,
+            autocommit=(*inner.autocommit, *autocommit),
+            pipeline=inner.pipeline if pipeline is None else pipeline,
         ),
     )
 

@@ -23,8 +23,8 @@ api_request_started = Signal(use_caching=True)
 # event loop, for async requests.
 error_response_finished = Signal()
 
-# A request was taken over by a retry with its idempotency key (``request_id``:
-# the request that lost its claim, presumed dead). The billing app voids that
-# request's holds here, before the retry places its own: a rerun is charged at
-# most once in all.
+# A call was taken over by a retry with its idempotency key (``call_id``: the
+# server's id of the call that lost its claim, presumed dead; see
+# errorkit.pipeline). The billing app voids that call's hold here, before the
+# retry places its own: a rerun is charged at most once in all.
 request_superseded = Signal()

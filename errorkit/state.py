@@ -4,14 +4,13 @@ One typed object per request, made on first use, instead of attributes
 scattered over the request: the middleware decides ``is_api`` and
 ``request_id``, the handler records the ``error`` it answered, Django's
 ``got_request_exception`` leaves the ``exception`` (for incidents), and the
-billing app its ``charge``; ``success_steps`` are written with a success.
+billing app its ``charge``.
 A DRF ``Request`` shares its Django request's state.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -33,9 +32,6 @@ class RequestState:
     exception: BaseException | None = None
     # The billing app's charge for this request (errorkit.billing), if any.
     charge: Any = None
-    # What must be written with a success, in its transaction
-    # (errorkit.outcomes): an idempotent answer's storage, say.
-    success_steps: list[Callable[[Any], None]] = field(default_factory=list)
 
 
 def state_of(request: Any) -> RequestState:

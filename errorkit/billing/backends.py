@@ -91,8 +91,8 @@ class BalanceBackend(Protocol):
     def funds(self, owner: Any) -> Funds:
         """The owner's spendable balance and holds; never fails for lack of one."""
 
-    def void_request(self, request_id: str) -> None:
-        """Void the active holds placed by the request ``request_id``."""
+    def void_reference(self, reference: str) -> None:
+        """Void the active hold placed with ``reference``, if any."""
 
 
 def new_reference() -> str:
@@ -262,8 +262,8 @@ class ModelBalanceBackend:
                     held=-hold.amount,
                 )
 
-    def void_request(self, request_id: str) -> None:
-        live = Hold.objects.filter(request_id=request_id, status=Status.ACTIVE)
+    def void_reference(self, reference: str) -> None:
+        live = Hold.objects.filter(reference=reference, status=Status.ACTIVE)
         for hold in live.select_related("account"):
             self.void(placed(hold))
 

@@ -1,6 +1,7 @@
 """``errorkit.require_balance``: a view is charged only for a stored success.
 
-Money moves in two phases. Before the view runs, a hold of its price is
+Money moves in two phases (the hold phase of the view's pipeline,
+``errorkit.pipeline``). Before the view runs, a hold of its price is
 placed (committed at once, so racing requests see it; 402 when the spendable
 balance cannot cover it). The view then runs in one transaction with
 everything that records its success (its own rows, and with
@@ -21,12 +22,11 @@ not a free job: declare a free one by returning 0.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -34,12 +34,12 @@ from rest_framework.exceptions import NotAuthenticated
 
 from .. import exceptions as ek
 from ..conf import errorkit_settings
-from ..declarations import declare
 from ..durability import on_fresh_connection
 from ..installed import require_app
-from ..outcomes import is_success, run_to_outcome
+from ..outcomes import is_success
+from ..pipeline import NOTHING, Call, Phase, Stage, Step, add_phase
 from ..state import state_of
-from ..view_requests import find_request, require_autocommit, require_sync_view
+from ..view_requests import require_autocommit, require_sync_view
 
 if TYPE_CHECKING:
     from .backends import BalanceBackend, PlacedHold
@@ -49,6 +49,7 @@ require_app("errorkit.billing", "errorkit.require_balance")
 
 from .amounts import to_amount  # noqa: E402  (after the check)
 from .backends import HoldNotActive  # noqa: E402
+from .references import reference_of  # noqa: E402
 
 SUPERSEDED = _(
     "A retry with the same Idempotency-Key took this request over; its result "
@@ -121,6 +122,63 @@ def void_safely(backend: BalanceBackend, hold: PlacedHold) -> None:
     )
 
 
+@dataclass(frozen=True, eq=False)
+class HoldPhase(Phase):
+    """Hold the price before the view runs; post it with the success."""
+
+    stage: ClassVar[Stage] = Stage.HOLD
+    name: ClassVar[str] = "errorkit.require_balance"
+    records_success: ClassVar[bool] = True
+
+    cost: Cost
+
+    def begin(self, call: Call) -> Step:
+        request = call.request
+        price = price_of(self.cost, request)
+        if price.amount == 0:  # declared free
+            return NOTHING
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            raise NotAuthenticated()
+        require_autocommit(self.name)
+        backend: BalanceBackend = errorkit_settings.BALANCE_BACKEND()
+        state = state_of(request)
+        hold = backend.hold(
+            user,
+            price.amount,
+            timeout=errorkit_settings.BALANCE_HOLD_TIMEOUT,
+            request_id=state.request_id or "",
+            reference=reference_of(call.call_id),
+        )
+        if hold is None:
+            raise ek.InsufficientBalance()
+        charge = state.charge = Charge(hold, price.priced)
+        return HeldFunds(backend, charge)
+
+
+@dataclass(eq=False)
+class HeldFunds(Step):
+    """A call's hold: posted with its success, voided otherwise."""
+
+    backend: BalanceBackend
+    charge: Charge
+
+    def commit(self, response: Any) -> None:
+        try:
+            self.backend.post(self.charge.hold, self.charge.amount)
+        except HoldNotActive:
+            # Voided by a retry that took this call's Idempotency-Key over.
+            raise ek.IdempotencyConflict(SUPERSEDED) from None
+
+    def settle(self, response: Any) -> Any:
+        if not is_success(response.status_code):
+            void_safely(self.backend, self.charge.hold)
+        return response
+
+    def abandon(self) -> None:
+        void_safely(self.backend, self.charge.hold)
+
+
 def require_balance(cost: Cost) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Hold ``cost`` before the view runs; post it with its stored success.
 
@@ -130,47 +188,7 @@ def require_balance(cost: Cost) -> Callable[[Callable[..., Any]], Callable[..., 
         price_of(cost, None)  # a bad fixed cost fails at import time
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        require_sync_view(view, "errorkit.require_balance")
-
-        @functools.wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            request = find_request(args, "errorkit.require_balance")
-            price = price_of(cost, request)
-            if price.amount == 0:  # declared free
-                return run_to_outcome(view, request, args, kwargs)
-            user = getattr(request, "user", None)
-            if user is None or not user.is_authenticated:
-                raise NotAuthenticated()
-            require_autocommit("errorkit.require_balance")
-            backend: BalanceBackend = errorkit_settings.BALANCE_BACKEND()
-            state = state_of(request)
-            hold = backend.hold(
-                user,
-                price.amount,
-                timeout=errorkit_settings.BALANCE_HOLD_TIMEOUT,
-                request_id=state.request_id or "",
-            )
-            if hold is None:
-                raise ek.InsufficientBalance()
-            charge = state.charge = Charge(hold, price.priced)
-
-            def post(response: Any) -> None:
-                try:
-                    backend.post(hold, charge.amount)
-                except HoldNotActive:
-                    # Voided by a retry that took this request's key over.
-                    raise ek.IdempotencyConflict(SUPERSEDED) from None
-
-            try:
-                response = run_to_outcome(view, request, args, kwargs, first=post)
-            except BaseException:
-                void_safely(backend, hold)
-                raise
-            if not is_success(response.status_code):
-                void_safely(backend, hold)
-            return response
-
-        declare(wrapper, view, ek.InsufficientBalance, outcome=True)
-        return wrapper
+        require_sync_view(view, HoldPhase.name)
+        return add_phase(view, HoldPhase(cost), ek.InsufficientBalance, autocommit=True)
 
     return decorator

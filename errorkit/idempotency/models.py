@@ -16,6 +16,9 @@ class IdempotencyRecord(models.Model):
     expires_at = models.DateTimeField(db_index=True)
     completed = models.BooleanField(default=False)
     request_id = models.CharField(max_length=200, blank=True)
+    # The server's id of the call that holds the claim (errorkit.pipeline):
+    # what a takeover settles the dead call's money by.
+    call_id = models.CharField(max_length=32, blank=True)
     status_code = models.PositiveSmallIntegerField(null=True)
     headers = models.JSONField(default=dict)
     body = models.BinaryField(default=b"")

@@ -2,7 +2,7 @@
 
 A claim is a committed insert, so racing requests with one key see each
 other. A success is stored in the transaction that records it (see
-``errorkit.outcomes``); other final answers (4xx other than 409 and 429) are
+``errorkit.pipeline``); other final answers (4xx other than 409 and 429) are
 stored after; anything else releases the key, so that a retry runs again.
 """
 
@@ -33,7 +33,7 @@ def conflict() -> ek.IdempotencyConflict:
 
 
 def claim(
-    scope: str, key: str, fingerprint: str, request_id: str
+    scope: str, key: str, fingerprint: str, request_id: str, call_id: str = ""
 ) -> tuple[IdempotencyRecord, bool]:
     """The record for (scope, key), and whether this request now owns it.
 
@@ -46,7 +46,7 @@ def claim(
     """
     leased = leases.take(scope, key) if leases.supported() else None
     try:
-        record, owned = _claim(scope, key, fingerprint, request_id, leased)
+        record, owned = _claim(scope, key, fingerprint, request_id, call_id, leased)
     except BaseException:
         if leased:
             leases.drop(scope, key)
@@ -57,7 +57,12 @@ def claim(
 
 
 def _claim(
-    scope: str, key: str, fingerprint: str, request_id: str, leased: bool | None
+    scope: str,
+    key: str,
+    fingerprint: str,
+    request_id: str,
+    call_id: str,
+    leased: bool | None,
 ) -> tuple[IdempotencyRecord, bool]:
     for _attempt in range(5):
         now = timezone.now()
@@ -71,6 +76,7 @@ def _claim(
                     expires_at=now
                     + timedelta(seconds=errorkit_settings.IDEMPOTENCY_TTL),
                     request_id=request_id,
+                    call_id=call_id,
                 )
             return record, True
         except IntegrityError:
@@ -92,10 +98,13 @@ def _claim(
         if leased or record.claimed_at <= stale:
             taken = IdempotencyRecord.objects.filter(
                 pk=record.pk, claimed_at=record.claimed_at, completed=False
-            ).update(claimed_at=now, request_id=request_id)
+            ).update(claimed_at=now, request_id=request_id, call_id=call_id)
             if taken:
-                request_superseded.send(IdempotencyRecord, request_id=record.request_id)
+                # The dead call's money is settled by the server's id of that
+                # call, never by a request id the caller chose (and may reuse).
+                request_superseded.send(IdempotencyRecord, call_id=record.call_id)
                 record.claimed_at, record.request_id = now, request_id
+                record.call_id = call_id
                 return record, True
         raise conflict()
     raise conflict()

@@ -8,35 +8,57 @@ Works on function views, DRF ``APIView`` handler methods, ``@api_view``
 functions (put it below ``@api_view``, so that DRF has authenticated the
 caller), ViewSet actions and async views. Stacked limits are merged into one
 check, so every limit counts the request and a 429 reports the longest wait
-among the limits exceeded.
+among the limits exceeded. Beside ``errorkit.idempotent`` and
+``errorkit.require_balance`` it is one phase of the view's pipeline
+(``errorkit.pipeline``): a call is counted after its Idempotency-Key is
+claimed (a replay is never counted) and before any money is held, whatever
+the order the decorators are written in.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from asgiref.sync import iscoroutinefunction, sync_to_async
 from django_ratelimit import ALL
-from rest_framework.request import Request
 
 from .. import exceptions as ek
-from ..declarations import declarations_of, declare
-from ..handlers import error_response
-from ..view_requests import find_request
-from .counting import Limit, Rate, apply_headers, check
+from ..pipeline import Call, Phase, Stage, Step, add_phase, pipeline_of
+from .counting import Limit, LimitState, Rate, apply_headers, check
 from .keys import Key
 
 View = Callable[..., Any]
 
 
-def _reject(request: Any, error: ek.APIError) -> Any:
-    # Inside DRF the view's handler renders it (and rolls back); elsewhere the
-    # JSON answer is made here, so a plain view needs no middleware for it.
-    if isinstance(request, Request):
-        raise error
-    return error_response(request, error)
+@dataclass(frozen=True, eq=False)
+class RateLimitPhase(Phase):
+    """Count the call against every limit on the view, in one check."""
+
+    stage: ClassVar[Stage] = Stage.LIMIT
+    name: ClassVar[str] = "errorkit.ratelimit"
+
+    # The count's group when a limit names none: the view's dotted name.
+    group: str
+    limits: tuple[Limit, ...] = ()
+
+    def begin(self, call: Call) -> Step:
+        return LimitHeaders(check(call.request, self.limits, self.group))
+
+    def join(self, inner: Phase) -> Phase:
+        assert isinstance(inner, RateLimitPhase)
+        return RateLimitPhase(self.group, (*self.limits, *inner.limits))
+
+
+@dataclass(eq=False)
+class LimitHeaders(Step):
+    """The counted limits, reported on the answer (RateLimit headers)."""
+
+    states: list[LimitState]
+
+    def settle(self, response: Any) -> Any:
+        apply_headers(response, self.states)
+        return response
 
 
 def ratelimit(
@@ -59,49 +81,10 @@ def ratelimit(
     limit = Limit(rate=rate, key=key, method=method, group=group, name=name)
 
     def decorator(view: View) -> View:
-        below = declarations_of(view)
-        # Join the check of a limit right below; a decorator in between keeps
-        # its place (functools.wraps copied the limit's declarations onto it,
-        # but only the limit's own wrapper wraps its limited view directly).
-        joins = below.limited_view is not None and (
-            getattr(view, "__wrapped__", None) is below.limited_view
-        )
-        inner: View = (
-            below.limited_view if joins and below.limited_view is not None else view
-        )
-        limits: tuple[Limit, ...] = (limit, *below.limits) if joins else (limit,)
+        below = pipeline_of(view)
+        inner = below.view if below is not None else view
         default_group = f"{inner.__module__}.{inner.__qualname__}"
-
-        if iscoroutinefunction(inner):
-
-            @functools.wraps(inner)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                request = find_request(args, "errorkit.ratelimit")
-                try:
-                    states = await sync_to_async(check)(request, limits, default_group)
-                except ek.APIError as error:
-                    return _reject(request, error)
-                response = await inner(*args, **kwargs)
-                apply_headers(response, states)
-                return response
-
-            wrapper: View = async_wrapper
-        else:
-
-            @functools.wraps(inner)
-            def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
-                request = find_request(args, "errorkit.ratelimit")
-                try:
-                    states = check(request, limits, default_group)
-                except ek.APIError as error:
-                    return _reject(request, error)
-                response = inner(*args, **kwargs)
-                apply_headers(response, states)
-                return response
-
-            wrapper = sync_wrapper
-
-        declare(wrapper, view, ek.RateLimitExceeded, limited_view=inner, limits=limits)
-        return wrapper
+        phase = RateLimitPhase(default_group, (limit,))
+        return add_phase(view, phase, ek.RateLimitExceeded)
 
     return decorator

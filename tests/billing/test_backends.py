@@ -10,6 +10,7 @@ from errorkit import InsufficientBalance
 from errorkit.billing.backends import HoldNotActive, ModelBalanceBackend
 from errorkit.billing.funds import add_funds, funds_of
 from errorkit.billing.models import Hold, LedgerEntry
+from errorkit.billing.references import reference_of
 from errorkit.signals import request_superseded
 from tests.helpers import assert_ledger_adds_up, balance_of, lapse
 
@@ -110,13 +111,27 @@ def test_spending_to_zero_in_cents_leaves_exactly_zero(django_user_model):
     assert_ledger_adds_up(user)
 
 
-def test_a_superseded_request_has_its_holds_voided(api_user):
-    backend.hold(api_user, Decimal("4.00"), timeout=60, request_id="dead-1")
-    backend.hold(api_user, Decimal("1.00"), timeout=60, request_id="alive-1")
-    request_superseded.send(None, request_id="dead-1")
+def test_a_superseded_call_has_its_hold_voided_whatever_its_request_id(api_user):
+    # Two calls under one caller-chosen request id: only the superseded
+    # call's hold (found by the server's call id) is voided.
+    backend.hold(
+        api_user,
+        Decimal("4.00"),
+        timeout=60,
+        request_id="same",
+        reference=reference_of("dead"),
+    )
+    backend.hold(
+        api_user,
+        Decimal("1.00"),
+        timeout=60,
+        request_id="same",
+        reference=reference_of("alive"),
+    )
+    request_superseded.send(None, call_id="dead")
     assert state(api_user) == (Decimal("9.00"), Decimal("1.00"))
-    statuses = dict(Hold.objects.values_list("request_id", "status"))
-    assert statuses == {"dead-1": "voided", "alive-1": "active"}
+    statuses = dict(Hold.objects.values_list("reference", "status"))
+    assert statuses == {reference_of("dead"): "voided", reference_of("alive"): "active"}
 
 
 def test_an_owner_without_an_account_reads_as_zero(django_user_model):

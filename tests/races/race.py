@@ -153,7 +153,92 @@ def incident_race() -> dict:
     }
 
 
+def shared_request_id_race() -> dict:
+    """Nine paid calls in flight and a retry taking a dead call's key over,
+    all sending one X-Request-ID: only the dead call's hold is voided (holds
+    and claims are joined by the server's call id, not the caller's id)."""
+    import tempfile
+    import time
+    from datetime import timedelta
+    from pathlib import Path
+
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from errorkit.billing.models import Hold
+    from errorkit.billing.references import reference_of
+    from errorkit.conf import errorkit_settings
+    from errorkit.idempotency.matching import fingerprint_of
+    from errorkit.idempotency.models import IdempotencyRecord
+
+    user, client = caller("shared-id", "10.00")
+    shared = {"HTTP_X_REQUEST_ID": "same-id"}
+    body = {"kind": "echo", "payload": {"n": 1}}
+    # The dead call: its claim stale and unleased, its hold still active.
+    now = timezone.now()
+    template = RequestFactory().post("/v1/tasks", body, content_type="application/json")
+    IdempotencyRecord.objects.create(
+        scope=f"user:{user.pk}",
+        key="dead-key",
+        fingerprint=fingerprint_of(template),
+        claimed_at=now - timedelta(hours=1),
+        expires_at=now + timedelta(days=1),
+        request_id="same-id",
+        call_id="dead",
+    )
+    errorkit_settings.BALANCE_BACKEND().hold(
+        user,
+        Decimal("0.25"),
+        timeout=3600,
+        request_id="same-id",
+        reference=reference_of("dead"),
+    )
+    folder = Path(tempfile.mkdtemp())
+    gate = folder / "gate"
+    gate.touch()
+    results: list = [None] * 9
+
+    def in_flight(n: int) -> None:
+        try:
+            payload = {"gate": str(gate), "pidfile": str(folder / f"pid-{n}")}
+            results[n] = client().post(
+                "/v1/tasks",
+                {"kind": "gated", "payload": payload},
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=f"live-{n}",
+                **shared,
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=in_flight, args=(n,)) for n in range(9)]
+    for thread in threads:
+        thread.start()
+    # Every call has placed its hold and waits at the gate, inside its view.
+    deadline = time.monotonic() + 60
+    while len(list(folder.glob("pid-*"))) < 9 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    retried = client().post(
+        "/v1/tasks",
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="dead-key",
+        **shared,
+    )
+    gate.unlink()
+    for thread in threads:
+        thread.join()
+    return {
+        "in_flight": Counter(r.status_code for r in results),
+        "retried": retried.status_code,
+        "dead_hold": Hold.objects.get(reference=reference_of("dead")).status,
+        **money(user),
+    }
+
+
 SCENARIOS = {
+    "shared_request_id": shared_request_id_race,
     "balance": balance_race,
     "idempotency": idempotency_race,
     "retry": retry_race,

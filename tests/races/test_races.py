@@ -88,6 +88,20 @@ def test_ten_racing_requests_with_one_key_charge_once(database_url):
 
 
 @requires_postgres
+def test_one_request_id_on_concurrent_paid_calls_loses_nothing(database_url):
+    if database_url.startswith("sqlite"):
+        pytest.skip("calls waiting inside their views hold SQLite's one writer lock")
+    result = run("shared_request_id", database_url)
+    assert result["in_flight"] == {"201": 9}, result
+    assert result["retried"] == 201 and result["dead_hold"] == "voided", result
+    assert result["posts"] == 10, result
+    assert (
+        Decimal(result["balance"]) == Decimal(result["ledger_sum"]) == Decimal("7.50")
+    )
+    assert Decimal(result["held"]) == Decimal(result["ledger_held"]) == 0
+
+
+@requires_postgres
 def test_a_502_retried_with_the_same_key_runs_again_and_costs_nothing(database_url):
     result = run("retry", database_url)
     assert result["statuses"] == [502, 502, 502]
