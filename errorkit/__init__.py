@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .billing.decorators import Price, require_balance
     from .declarations import raises
+    from .endpoints import endpoint
     from .exceptions import (
         APIError,
         BadGateway,
@@ -70,6 +71,7 @@ _LAZY = {
     **dict.fromkeys(_EXCEPTIONS, "errorkit.exceptions"),
     "Error": "errorkit.formatting",
     "raises": "errorkit.declarations",
+    "endpoint": "errorkit.endpoints",
     "current_request_id": "errorkit.request_id",
     "ExceptionHandler": "errorkit.handlers",
     "exception_handler": "errorkit.handlers",
@@ -111,6 +113,7 @@ __all__ = [
     "ServiceUnavailable",
     "UnsupportedMediaType",
     "current_request_id",
+    "endpoint",
     "exception_handler",
     "idempotent",
     "raises",

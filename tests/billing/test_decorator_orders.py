@@ -14,18 +14,18 @@ from errorkit.billing.models import LedgerEntry
 from errorkit.idempotency.models import IdempotencyRecord
 from tests.helpers import assert_error, assert_ledger_adds_up, balance_of, post_json
 from tests.testapp.models import Task
-from tests.testapp.orders import ORDERS
+from tests.testapp.orders import ORDER_VIEWS, ORDERS
 
 pytestmark = pytest.mark.django_db
 
-ORDER_IDS = ["-".join(order) for order in ORDERS]
+ORDER_IDS = ["-".join(order) for order in ORDERS] + ["errorkit.endpoint"]
 
 
 def path(index: int) -> str:
     return f"/v1/orders/{index}"
 
 
-@pytest.mark.parametrize("index", range(len(ORDERS)), ids=ORDER_IDS)
+@pytest.mark.parametrize("index", range(len(ORDER_VIEWS)), ids=ORDER_IDS)
 def test_a_replay_is_charged_and_counted_once_in_every_order(api, api_user, index):
     answers = [post_json(api, path(index), {"payload": 1}, "k-1") for _ in range(3)]
     assert [a.status_code for a in answers] == [201, 201, 201]
@@ -42,7 +42,7 @@ def test_a_replay_is_charged_and_counted_once_in_every_order(api, api_user, inde
     assert_ledger_adds_up(api_user)
 
 
-@pytest.mark.parametrize("index", range(len(ORDERS)), ids=ORDER_IDS)
+@pytest.mark.parametrize("index", range(len(ORDER_VIEWS)), ids=ORDER_IDS)
 def test_a_crash_voids_the_hold_and_frees_the_key_in_every_order(api, api_user, index):
     crashed = post_json(api, path(index), {"payload": "crash"}, "c-1")
     assert_error(crashed, 500, "internal_error")
@@ -52,7 +52,7 @@ def test_a_crash_voids_the_hold_and_frees_the_key_in_every_order(api, api_user, 
     assert_ledger_adds_up(api_user)
 
 
-@pytest.mark.parametrize("index", range(len(ORDERS)), ids=ORDER_IDS)
+@pytest.mark.parametrize("index", range(len(ORDER_VIEWS)), ids=ORDER_IDS)
 def test_a_rejected_answer_rolls_back_and_charges_nothing_in_every_order(
     api, api_user, index
 ):
@@ -63,7 +63,7 @@ def test_a_rejected_answer_rolls_back_and_charges_nothing_in_every_order(
     assert_ledger_adds_up(api_user)
 
 
-@pytest.mark.parametrize("index", range(len(ORDERS)), ids=ORDER_IDS)
+@pytest.mark.parametrize("index", range(len(ORDER_VIEWS)), ids=ORDER_IDS)
 def test_a_short_balance_is_402_before_the_view_in_every_order(index):
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -111,3 +111,8 @@ def test_a_decorator_written_twice_is_refused_at_import():
 
     with pytest.raises(ImproperlyConfigured, match="written twice"):
         errorkit.require_balance(cost="1")(errorkit.require_balance(cost="2")(post))
+
+
+def test_an_endpoint_that_declares_nothing_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="declares nothing"):
+        errorkit.endpoint()
