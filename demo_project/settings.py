@@ -1,6 +1,6 @@
 """demo_project: a small paid inference API built on errorkit.
 
-Every setting the environment may change is listed in shared/spec/demo-api.md.
+Every setting the environment may change is listed in docs/demo-api.md.
 """
 
 from __future__ import annotations

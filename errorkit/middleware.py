@@ -16,8 +16,9 @@ from django.utils import translation
 
 from .body_size import body_size_error, has_body
 from .conf import errorkit_settings
-from .conversion import convert_exception, error_for_status
+from .conversion import convert_exception
 from .handlers import error_response, json_error_response
+from .pages import error_for_page
 from .problems import problem_response, wants_problem
 from .request_id import assign_request_id, current_request_id
 from .routing import classify, is_json_response_type, media_type
@@ -142,9 +143,7 @@ class ErrorkitMiddleware:
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
         if self.needs_json_body(request, response):
-            error = error_for_status(
-                response.status_code, response.reason_phrase, dict(response.items())
-            )
+            error = error_for_page(request, response)
             replaced, response = response, error_response(request, error)
             # Django logged the page it rendered; the JSON replacing it is the
             # same answer and must not be logged a second time.

@@ -9,7 +9,8 @@ with it (``Retry-After``, ``WWW-Authenticate``, ``RateLimit``...). The statuses
 come from what the view is made of:
 
 - 400, 413 and 415 for a request body; 400 for query parameters;
-- 401 when the view authenticates; 403 when a permission can refuse;
+- 401 when the view authenticates; 403 when a permission can refuse, and on
+  every operation for a ``Host`` the project does not serve (``ALLOWED_HOSTS``);
 - 404 for a path parameter or a paginated list;
 - what errorkit's decorators and ``errorkit.raises`` declare on the method
   (402, 409, 422, 429, and a view's own codes);
@@ -39,6 +40,7 @@ from rest_framework.permissions import (
 
 from . import exceptions as ek
 from .conf import errorkit_settings
+from .conversion import WRONG_HOST
 from .declarations import HeaderParameter, declarations_of
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -150,6 +152,17 @@ EXAMPLE_FIELDS = {"input.items.0.name": ["This field is required."]}
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
+class HostNotServed(ek.Forbidden):
+    """The 403 of a request whose ``Host`` is not in ``ALLOWED_HOSTS``.
+
+    Django refuses such a request before any view runs, whatever the view, so
+    every operation can answer it. Its code is ``forbidden``, as a refusing
+    permission's: this class only gives the schema its message as example.
+    """
+
+    default_detail = WRONG_HOST
+
+
 def header_parameter(header: HeaderParameter) -> OpenApiParameter:
     schema: dict[str, Any] = {"type": "string", "minLength": 1}
     if header.pattern is not None:
@@ -248,6 +261,9 @@ class AutoSchema(SpectacularAutoSchema):
             yield ek.InvalidAPIKey
         if self.may_refuse_permission():
             yield ek.Forbidden
+        # Any operation, for a Host the project does not serve (after a
+        # refusing permission, whose example then speaks for the code).
+        yield HostNotServed
         if self.has_path_parameters() or self.is_paginated():
             yield ek.NotFound
         if self.view.get_renderers():
@@ -312,8 +328,12 @@ class AutoSchema(SpectacularAutoSchema):
     ) -> dict[str, Any]:
         examples = {error.default_code: self.example(error) for error in errors}
         codes = ", ".join(f"`{code}`" for code in examples)
+        description = f"{codes}: {examples[errors[0].default_code]['summary']}"
+        if status == HostNotServed.status_code and errors[0] is not HostNotServed:
+            # The example is the permission's; the host's 403 is said in words.
+            description += " " + ek.default_message_of(HostNotServed)
         return {
-            "description": f"{codes}: {examples[errors[0].default_code]['summary']}",
+            "description": description,
             "headers": {
                 **HEADERS_BY_STATUS.get(status, {}),
                 errorkit_settings.REQUEST_ID_HEADER: REQUEST_ID_HEADER,

@@ -4,8 +4,9 @@ In the root URLconf::
 
     from errorkit.views import handler400, handler403, handler404, handler500  # noqa
 
-and, for CSRF failures, ``CSRF_FAILURE_VIEW = "errorkit.views.csrf_failure"``
-(the middleware turns Django's HTML CSRF page into JSON even without it).
+and, for CSRF failures, ``CSRF_FAILURE_VIEW = "errorkit.views.csrf_failure"``,
+whose JSON 403 gives Django's reason (without it, the middleware still turns
+Django's HTML CSRF page into a JSON 403 that says CSRF verification failed).
 """
 
 from __future__ import annotations

@@ -130,7 +130,8 @@ def test_csrf_failure_is_json_403(csrf_client):
 @override_settings(CSRF_FAILURE_VIEW="django.views.csrf.csrf_failure")
 def test_csrf_failure_is_json_even_with_djangos_failure_view(csrf_client):
     response = csrf_client.post("/v1/plain/csrf", {})
-    assert_error(response, 403, "forbidden")
+    body = assert_error(response, 403, "forbidden")
+    assert body["message"].startswith("CSRF verification failed")
 
 
 def test_bodies_over_the_limit_are_413(client, settings):

@@ -16,7 +16,9 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSet
 
 import errorkit
+from errorkit.conversion import WRONG_HOST
 from errorkit.declarations import HeaderParameter, declare
+from errorkit.views import handler400, handler403, handler404, handler500  # noqa: F401
 from tests.views import LimitedViewSet, ThrottledView
 
 
@@ -91,6 +93,15 @@ class ItemViewSet(ViewSet):
         return Response({"name": "x"})
 
 
+# The URLconf of the test that serves them (pytest.mark.urls), with the
+# handlers a project imports into its root URLconf.
+urlpatterns = [
+    path("v1/items", OpenItemView.as_view()),
+    path("v1/staff/<int:item_id>", StaffItemView.as_view()),
+    path("v1/things/<int:pk>", ItemViewSet.as_view({"get": "retrieve"})),
+]
+
+
 def schema_of(*patterns) -> dict:
     return SchemaGenerator(patterns=list(patterns)).get_schema(
         request=None, public=True
@@ -99,13 +110,14 @@ def schema_of(*patterns) -> dict:
 
 def test_an_open_read_can_only_fail_on_our_side():
     paths = schema_of(path("items", OpenItemView.as_view()))["paths"]
-    # 405: a method the path does not serve; 406: an Accept header no
-    # renderer of the view serves.
-    assert statuses(paths["/items"]["get"]) == {"200", "405", "406", "500"}
+    # 403: a Host the project does not serve; 405: a method the path does not
+    # serve; 406: an Accept header no renderer of the view serves.
+    assert statuses(paths["/items"]["get"]) == {"200", "403", "405", "406", "500"}
     # A body can be invalid, too large or of the wrong type.
     assert statuses(paths["/items"]["post"]) == {
         "201",
         "400",
+        "403",
         "405",
         "406",
         "413",
@@ -145,6 +157,7 @@ def test_viewset_actions_document_what_they_declare():
     responses = paths["/things/{id}"]["get"]["responses"]
     assert statuses(paths["/things/{id}"]["get"]) == {
         "200",
+        "403",
         "404",
         "405",
         "406",
@@ -189,8 +202,40 @@ class ReadMostlyView(OpenItemView):
 
 def test_a_permission_that_says_when_it_refuses_adds_403_only_there():
     paths = schema_of(path("read-mostly", ReadMostlyView.as_view()))["paths"]
-    assert "403" not in statuses(paths["/read-mostly"]["get"])
-    assert "403" in statuses(paths["/read-mostly"]["post"])
+    # GET's 403 is only the wrong Host's; POST's is the permission's too.
+    read = paths["/read-mostly"]["get"]["responses"]["403"]
+    write = paths["/read-mostly"]["post"]["responses"]["403"]
+    assert example_message(read) == str(WRONG_HOST)
+    assert example_message(write) == "You are not allowed to perform this request."
+    assert str(WRONG_HOST) in write["description"]
+
+
+def example_message(response: dict) -> str:
+    (example,) = response["content"]["application/json"]["examples"].values()
+    return example["value"]["message"]
+
+
+@pytest.mark.urls(__name__)
+def test_every_operation_documents_the_403_of_a_host_it_does_not_serve(client):
+    schema = schema_of(*urlpatterns)
+    for route, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            response = operation["responses"]["403"]
+            assert response["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/Error"
+            }, (route, method)
+            assert example_codes(response) == {"forbidden"}
+            assert "X-Request-ID" in response["headers"]
+    # And the server answers it so: the Error body with that code, JSON.
+    answer = client.get("/v1/items", HTTP_HOST="evil.example")
+    assert answer.status_code == 403
+    assert answer["Content-Type"] == "application/json"
+    body = answer.json()
+    assert body["error"] == "forbidden"
+    assert body["message"] == example_message(
+        schema["paths"]["/v1/items"]["get"]["responses"]["403"]
+    )
+    assert body["requestId"] == answer["X-Request-ID"]
 
 
 TRACE = HeaderParameter("X-Trace-Budget", "How long the caller will wait.")

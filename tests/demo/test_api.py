@@ -1,4 +1,4 @@
-"""demo_project: each row of demo-api.md this far, over the test client."""
+"""demo_project: each row of docs/demo-api.md this far, over the test client."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ def example_codes(response: dict) -> set[str]:
     return set(response["content"]["application/json"]["examples"])
 
 
-# The demo's GET /v1/schema, against demo-api.md's table of endpoints.
+# The demo's GET /v1/schema, against docs/demo-api.md's table of endpoints.
 
 DEMO_URLS = "demo_project.urls"  # without the test suite's own views
 
@@ -62,9 +62,13 @@ def test_the_demo_schema_is_a_valid_openapi_3_document(demo_schema):
 def test_each_demo_operation_documents_the_errors_of_the_contract(
     demo_schema, route, method, expected
 ):
-    # On every operation: 405 (a method the path does not serve) and 406 (an
-    # Accept header that excludes JSON).
-    assert statuses(demo_schema["paths"][route][method]) == expected | {"405", "406"}
+    # On every operation: 403 (a Host the demo does not serve), 405 (a method
+    # the path does not serve) and 406 (an Accept header that excludes JSON).
+    assert statuses(demo_schema["paths"][route][method]) == expected | {
+        "403",
+        "405",
+        "406",
+    }
 
 
 def test_the_schema_suits_a_client_generator(demo_schema):
