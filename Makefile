@@ -5,6 +5,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
+# The demo answers the host it serves on, besides the local names; other
+# names callers use are added by setting DJANGO_ALLOWED_HOSTS.
+demo serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(firstword $(subst :, ,$(HOST)))
 
 WORKERS ?= 4
 
@@ -21,11 +24,13 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-# Three runs, one per settings module: the library with every errorkit app
-# (tests.settings), core alone (no optional app, no table), and the demo.
+# Four runs, one per settings module: the library with every errorkit app
+# (tests.settings), core alone (no optional app, no table), the optional apps
+# with a user model that signs in by e-mail and has no username, and the demo.
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 	$(PY) -m pytest tests/core tests/limits --ds=tests.settings_core $(PYTEST_ARGS)
+	$(PY) -m pytest tests/keys tests/billing tests/idempotency tests/incidents --ds=tests.settings_email $(PYTEST_ARGS)
 	$(PY) -m pytest tests/demo --ds=tests.demo.settings $(PYTEST_ARGS)
 
 demo: install

@@ -2,7 +2,7 @@
 newest that installs. ``nox`` (or ``make matrix``) runs both; CI runs it.
 
 Each session installs errorkit with every extra into its own virtualenv,
-pins (or upgrades) the libraries, and runs the README's three pytest runs.
+pins (or upgrades) the libraries, and runs the README's four pytest runs.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ OLDEST = [
 PYTEST_RUNS = [
     [],
     ["tests/core", "tests/limits", "--ds=tests.settings_core"],
+    [
+        *("tests/keys", "tests/billing", "tests/idempotency", "tests/incidents"),
+        "--ds=tests.settings_email",
+    ],
     ["tests/demo", "--ds=tests.demo.settings"],
 ]
 

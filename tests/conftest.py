@@ -78,12 +78,11 @@ def fake_clock(monkeypatch):
 
 @pytest.fixture
 def api_user(db):
-    """A caller with a 10.00 USD balance."""
-    from django.contrib.auth import get_user_model
-
+    """A caller, alice (whatever the user model), with a 10.00 USD balance."""
     from errorkit.billing.funds import add_funds
+    from tests.users import make_user
 
-    user = get_user_model().objects.create(username="alice")
+    user = make_user("alice")
     add_funds(user, "10.00")
     return user
 

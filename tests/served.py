@@ -251,9 +251,12 @@ def _setup(username: str, balance: str) -> None:
 
     from errorkit.billing.funds import add_funds
     from errorkit.keys.api_keys import create_key
+    from tests.users import login_name, make_user
 
     call_command("migrate", verbosity=0)
-    user, _ = get_user_model().objects.get_or_create(username=username)
+    users = get_user_model()
+    name = {users.USERNAME_FIELD: login_name(username)}
+    user = users.objects.filter(**name).first() or make_user(username)
     add_funds(user, balance)
     print(create_key(user)[1])
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..admin_links import admin_link
+from ..users import user_search_fields
 from .amounts import MONEY, to_amount
 from .backends import expire_lapsed_holds, with_unfolded
 from .funds import add_funds
@@ -64,7 +65,6 @@ class HoldInline(admin.TabularInline):
 @admin.register(CreditAccount)
 class CreditAccountAdmin(admin.ModelAdmin):
     list_display = ["owner", "spendable", "held_now", "settled", "currency", "updated"]
-    search_fields = ["owner__username"]
     fields = (
         "owner",
         "spendable",
@@ -77,6 +77,10 @@ class CreditAccountAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = [HoldInline]
     actions = ["add_funds_action", "expire_holds_action"]
+
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        # The owner's USERNAME_FIELD and e-mail: whatever the user model.
+        return user_search_fields("owner")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         accounts = super().get_queryset(request).select_related("owner")
@@ -158,9 +162,13 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         "created_by",
     ]
     list_filter = ["kind"]
-    search_fields = ["reference", "=request_id", "account__owner__username"]
+    # With the owner's fields (see get_search_fields).
+    search_fields = ["reference", "=request_id"]
     list_select_related = ["account__owner", "created_by"]
     show_full_result_count = False
+
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        return [*self.search_fields, *user_search_fields("account__owner")]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         before = LedgerEntry.objects.filter(

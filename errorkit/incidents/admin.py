@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import errorkit_settings
+from ..users import username_label
 from .chart import chart
 from .models import FailedRequest, Incident
 from .triage import (
@@ -324,7 +325,6 @@ class FailedRequestAdmin(admin.ModelAdmin):
     list_filter = [StatusFilter]
     # Matched exactly (see get_search_results), so that each uses its index.
     search_fields = ["request_id", "user", "key_prefix"]
-    search_help_text = _("An exact request id, username or API key prefix.")
     list_select_related = ["incident"]
     show_full_result_count = False
 
@@ -336,6 +336,14 @@ class FailedRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # retention is prune_incidents' job
+
+    @property
+    def search_help_text(self) -> str:  # type: ignore[override]
+        # Named as the user model names a user ("email address"...): a
+        # FailedRequest's user is its USERNAME_FIELD.
+        return gettext("An exact request id, %(user)s or API key prefix.") % {
+            "user": username_label()
+        }
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -434,8 +442,9 @@ class FailedRequestAdmin(admin.ModelAdmin):
         if not key and not user:
             raise Http404(
                 gettext(
-                    "Say whose failures: ?key=<API key prefix> or ?user=<username>."
+                    "Say whose failures: ?key=<API key prefix> or ?user=<%(user)s>."
                 )
+                % {"user": username_label()}
             )
         customer = Customer(key_prefix=key[:16]) if key else Customer(user=user[:255])
         title = (

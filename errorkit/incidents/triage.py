@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from ..admin_links import admin_url
+from ..users import username_field
 from .fingerprints import is_project_frame
 from .models import FailedRequest
 
@@ -91,12 +92,13 @@ def neighbours(row: FailedRequest) -> dict[str, FailedRequest | None]:
 
 
 def key_owner(prefix: str) -> str:
-    """The username owning an API key prefix, when errorkit.keys is installed."""
+    """The name (``USERNAME_FIELD``) of the user owning an API key prefix,
+    when errorkit.keys is installed: what failed requests store as ``user``."""
     if not prefix or not apps.is_installed("errorkit.keys"):
         return ""
     model = apps.get_model("errorkit_keys", "APIKey")
     owner = model.objects.filter(prefix=prefix).values_list(
-        "owner__username", flat=True
+        f"owner__{username_field()}", flat=True
     )
     return str(owner.first() or "")
 

@@ -15,9 +15,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..admin_links import admin_link
-from .api_keys import PREFIX_LENGTH, create_key, revoke
+from ..users import user_search_fields
+from .api_keys import KEY_PREFIX, PREFIX_LENGTH, create_key, revoke
 from .models import APIKey
 
+# Where a new key's secret waits, in the session of the staff member who
+# created it, for the one page that shows it.
 SESSION_KEY = "errorkit_new_api_key"
 
 
@@ -39,7 +42,8 @@ class APIKeyAdmin(admin.ModelAdmin):
         "revoked_at",
     ]
     list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
-    search_fields = ["prefix", "name", "owner__username"]
+    # With the owner's fields (see get_search_fields): whatever the user model.
+    search_fields = ["prefix", "name"]
     readonly_fields = [
         "prefix",
         "owner",
@@ -65,11 +69,18 @@ class APIKeyAdmin(admin.ModelAdmin):
         context = {**(extra_context or {}), "prefix_length": PREFIX_LENGTH}
         return super().changelist_view(request, context)
 
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        # By the owner's USERNAME_FIELD and e-mail, never a "username" the
+        # project's user model may not have.
+        return [*self.search_fields, *user_search_fields("owner")]
+
     def get_search_results(self, request: HttpRequest, queryset: Any, term: str) -> Any:
-        # A pasted full key finds its prefix, never by comparing the secret.
-        return super().get_search_results(
-            request, queryset, term.strip()[:PREFIX_LENGTH]
-        )
+        # A pasted full key finds its prefix, never by comparing the secret;
+        # anything else (an owner's e-mail address...) is searched whole.
+        term = term.strip()
+        if term.startswith(KEY_PREFIX):
+            term = term[:PREFIX_LENGTH]
+        return super().get_search_results(request, queryset, term)
 
     def get_form(  # type: ignore[override]  # the stubs' overloads, one signature
         self, request: HttpRequest, obj: Any = None, **kwargs: Any
@@ -93,14 +104,15 @@ class APIKeyAdmin(admin.ModelAdmin):
             return
         key, secret = create_key(obj.owner, name=obj.name, read_only=obj.read_only)
         obj.pk, obj._state.adding = key.pk, False
-        self._new_secret = secret
+        # Straight into this request's session, never on self: one admin
+        # instance serves every staff member's requests, on every thread.
+        request.session[SESSION_KEY] = {"pk": key.pk, "secret": secret}
 
     def response_add(
         self, request: HttpRequest, obj: APIKey, *args: Any
     ) -> HttpResponse:
         # Post, redirect, get: reloading the page must not create another
-        # key. The secret waits in the session for the one page that shows it.
-        request.session[SESSION_KEY] = {"pk": obj.pk, "secret": self._new_secret}
+        # key. The secret waits in the session (save_model put it there).
         return HttpResponseRedirect(
             reverse("admin:errorkit_keys_apikey_created", args=[obj.pk])
         )

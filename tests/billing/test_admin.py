@@ -11,6 +11,7 @@ from django.contrib.admin.models import LogEntry
 from errorkit.billing.backends import ModelBalanceBackend
 from errorkit.billing.models import CreditAccount, LedgerEntry
 from tests.helpers import lapse
+from tests.users import make_user, username_of
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +76,10 @@ def test_the_list_shows_spendable_and_held_money_and_the_holds(staff, api_user):
     assert "hold_" in detail and "active" in detail
 
 
-def test_an_account_at_the_largest_balance_reads(staff, django_user_model):
+def test_an_account_at_the_largest_balance_reads(staff):
     from errorkit.billing.funds import add_funds
 
-    rich = django_user_model.objects.create(username="rich")
+    rich = make_user("rich")
     add_funds(rich, "9999999999.9999")
     assert staff.get(URL).status_code == 200
     assert staff.get("/admin/errorkit_billing/ledgerentry/").status_code == 200
@@ -99,3 +100,20 @@ def test_the_ledger_is_read_only_in_the_admin(staff, api_user):
     assert staff.get("/admin/errorkit_billing/ledgerentry/add/").status_code == 403
     delete = f"/admin/errorkit_billing/ledgerentry/{entry.pk}/delete/"
     assert staff.post(delete).status_code == 403
+
+
+def test_accounts_and_ledger_entries_are_found_by_their_owners_name(staff, api_user):
+    from django.contrib.auth import get_user_model
+
+    from errorkit.billing.funds import add_funds
+
+    add_funds(make_user("bob"), "1")
+    # The address too, when the user model keeps one beside the name.
+    setattr(api_user, get_user_model().get_email_field_name(), "alice@shop.example")
+    api_user.save()
+    for term in (username_of(api_user), "alice@shop.example"):
+        accounts = staff.get(URL, {"q": term}).context["cl"].result_list
+        assert [account.owner for account in accounts] == [api_user]
+        ledger = "/admin/errorkit_billing/ledgerentry/"
+        entries = staff.get(ledger, {"q": term}).context["cl"].result_list
+        assert [entry.account.owner for entry in entries] == [api_user]

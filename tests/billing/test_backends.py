@@ -13,6 +13,7 @@ from errorkit.billing.models import Hold, LedgerEntry
 from errorkit.billing.references import reference_of
 from errorkit.signals import request_superseded
 from tests.helpers import assert_ledger_adds_up, balance_of, lapse
+from tests.users import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +101,9 @@ def test_a_hold_resolves_at_most_once(api_user):
     assert_ledger_adds_up(api_user)
 
 
-def test_spending_to_zero_in_cents_leaves_exactly_zero(django_user_model):
+def test_spending_to_zero_in_cents_leaves_exactly_zero():
     # SQLite computes decimals as floats: 0.10 - 10 x 0.01 must still be 0.
-    user = django_user_model.objects.create(username="cents")
+    user = make_user("cents")
     add_funds(user, "0.10")
     for _ in range(10):
         backend.post(backend.hold(user, Decimal("0.01"), timeout=60))
@@ -134,7 +135,7 @@ def test_a_superseded_call_has_its_hold_voided_whatever_its_request_id(api_user)
     assert statuses == {reference_of("dead"): "voided", reference_of("alive"): "active"}
 
 
-def test_an_owner_without_an_account_reads_as_zero(django_user_model):
-    user = django_user_model.objects.create(username="new")
+def test_an_owner_without_an_account_reads_as_zero():
+    user = make_user("new")
     funds = funds_of(user)
     assert (funds.balance, funds.held, funds.currency) == (0, 0, "USD")

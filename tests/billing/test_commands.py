@@ -11,18 +11,25 @@ from django.core.management import CommandError
 from errorkit.billing.backends import ModelBalanceBackend
 from errorkit.billing.models import CreditAccount, Hold, LedgerEntry
 from tests.helpers import lapse, run_command
+from tests.users import login_name, make_user, username_of
 
 pytestmark = pytest.mark.django_db
 
 
 def test_add_funds(api_user):
-    assert "10.50" in run_command("add_funds", "alice", "0.50")
+    output = run_command("add_funds", username_of(api_user), "0.50")
+    assert output == f"Balance of {username_of(api_user)}: 10.5000 USD.\n"
     assert CreditAccount.objects.get(owner=api_user).balance == Decimal("10.50")
     assert LedgerEntry.objects.latest("id").note == "add_funds command"
 
 
 def test_add_funds_by_a_staff_member_is_in_their_history(api_user, admin_user):
-    run_command("add_funds", "alice", "1", "--note", "goodwill", "--by", "admin")
+    run_command(
+        "add_funds",
+        username_of(api_user),
+        "1",
+        *("--note", "goodwill", "--by", username_of(admin_user)),
+    )
     entry = LedgerEntry.objects.latest("id")
     assert (entry.note, entry.created_by) == ("goodwill", admin_user)
     assert LogEntry.objects.get().user == admin_user
@@ -33,18 +40,27 @@ def test_add_funds_to_an_unknown_user_is_a_clear_error():
         run_command("add_funds", "nobody", "5")
 
 
+def test_add_funds_by_someone_not_on_the_staff_is_refused(api_user):
+    make_user("bob")
+    with pytest.raises(
+        CommandError, match=f"--by: no staff member '{login_name('bob')}'"
+    ):
+        run_command("add_funds", username_of(api_user), "1", "--by", login_name("bob"))
+    assert LedgerEntry.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     "amount", ["x", "-1", "0", "1.00001", "10000000000", "NaN", "1e400", ""]
 )
 def test_add_funds_rejects_bad_amounts_and_writes_nothing(api_user, amount):
     with pytest.raises(CommandError, match="AMOUNT"):
-        run_command("add_funds", "alice", amount)
+        run_command("add_funds", username_of(api_user), amount)
     assert LedgerEntry.objects.count() == 1
 
 
 def test_add_funds_past_the_largest_balance_is_refused(api_user):
     with pytest.raises(CommandError, match="past the largest"):
-        run_command("add_funds", "alice", "9999999999.9999")
+        run_command("add_funds", username_of(api_user), "9999999999.9999")
     assert CreditAccount.objects.get(owner=api_user).balance == Decimal("10.00")
     assert LedgerEntry.objects.count() == 1
 

@@ -15,6 +15,7 @@ from errorkit.billing.funds import funds_of
 from errorkit.billing.models import CreditAccount, Hold, LedgerEntry
 from tests.helpers import assert_error, assert_ledger_adds_up, balance_of, post_task
 from tests.testapp.models import Task
+from tests.users import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -110,12 +111,12 @@ def test_a_short_spendable_balance_is_402_with_the_documented_message(api, api_u
     assert kinds(api_user) == ["top_up"]
 
 
-def test_a_caller_without_an_account_gets_402(django_user_model):
+def test_a_caller_without_an_account_gets_402():
     from django.test import Client
 
     from errorkit.keys.api_keys import create_key
 
-    user = django_user_model.objects.create(username="no-account")
+    user = make_user("no-account")
     secret = create_key(user)[1]
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert_error(post_task(client), 402, "insufficient_balance")

@@ -14,6 +14,7 @@ from errorkit.billing.models import LedgerEntry
 from errorkit.idempotency.matching import fingerprint_of
 from errorkit.idempotency.models import IdempotencyRecord
 from tests.helpers import ECHO_TASK, assert_error, balance_of, post_task
+from tests.users import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -150,13 +151,13 @@ def test_255_printable_characters_are_a_valid_key(api, api_user):
     assert post_task(api, key="~" * 255).status_code == 201
 
 
-def test_keys_are_scoped_to_the_callers_account(api, api_user, django_user_model):
+def test_keys_are_scoped_to_the_callers_account(api, api_user):
     from django.test import Client
 
     from errorkit.billing.funds import add_funds
     from errorkit.keys.api_keys import create_key
 
-    other = django_user_model.objects.create(username="bob")
+    other = make_user("bob")
     add_funds(other, "1")
     bob = Client(HTTP_AUTHORIZATION=f"Bearer {create_key(other)[1]}")
     assert post_task(api, key="shared").status_code == 201
@@ -169,13 +170,13 @@ def test_get_requests_ignore_the_header(api, api_user):
     assert response.status_code == 200
 
 
-def test_another_accounts_job_is_not_found(api, api_user, django_user_model):
+def test_another_accounts_job_is_not_found(api, api_user):
     from django.test import Client
 
     from errorkit.keys.api_keys import create_key
 
     job_id = post_task(api, key="mine").json()["id"]
-    other = django_user_model.objects.create(username="mallory")
+    other = make_user("mallory")
     mallory = Client(HTTP_AUTHORIZATION=f"Bearer {create_key(other)[1]}")
     assert_error(mallory.get(f"/v1/tasks/{job_id}"), 404, "task_not_found")
 

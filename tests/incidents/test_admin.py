@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -18,6 +19,7 @@ from errorkit.incidents.models import (
     IncidentEvent,
     IncidentHour,
 )
+from tests.users import login_name, make_user, username_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,20 +33,20 @@ def incident(client):
     return Incident.objects.get(title="KeyError in lookup_price")
 
 
-def staff_with(django_user_model, *codenames: str) -> Client:
-    user = django_user_model.objects.create_user("support", password="x", is_staff=True)
+def staff_with(*codenames: str) -> Client:
+    user = make_user("support", password="x", is_staff=True)
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     client = Client()
     client.force_login(user)
     return client
 
 
-def test_viewing_needs_the_view_permission(django_user_model, incident):
-    assert staff_with(django_user_model).get(LIST).status_code == 403
+def test_viewing_needs_the_view_permission(incident):
+    assert staff_with().get(LIST).status_code == 403
 
 
-def test_the_list_shows_the_incidents_and_a_chart(django_user_model, incident):
-    client = staff_with(django_user_model, "view_incident")
+def test_the_list_shows_the_incidents_and_a_chart(incident):
+    client = staff_with("view_incident")
     page = client.get(LIST)
     text = page.content.decode()
     assert page.status_code == 200
@@ -58,8 +60,8 @@ def test_the_list_shows_the_incidents_and_a_chart(django_user_model, incident):
     assert "Failed requests per day, last 30 days" in month.content.decode()
 
 
-def test_the_request_id_a_caller_quotes_finds_its_incident(django_user_model, incident):
-    page = staff_with(django_user_model, "view_incident").get(LIST, {"q": "ticket-42"})
+def test_the_request_id_a_caller_quotes_finds_its_incident(incident):
+    page = staff_with("view_incident").get(LIST, {"q": "ticket-42"})
     text = page.content.decode()
     assert "KeyError in lookup_price" in text and "ZeroDivisionError" not in text
 
@@ -73,17 +75,15 @@ def test_the_request_id_a_caller_quotes_finds_its_incident(django_user_model, in
         {"last_seen__gte": "2000-01-01 00:00:00+00:00"},
     ],
 )
-def test_filters(django_user_model, incident, query):
-    page = staff_with(django_user_model, "view_incident").get(LIST, query)
+def test_filters(incident, query):
+    page = staff_with("view_incident").get(LIST, query)
     assert (
         page.status_code == 200 and "KeyError in lookup_price" in page.content.decode()
     )
 
 
-def test_the_incident_page_is_read_only_with_traceback_and_events(
-    django_user_model, incident
-):
-    page = staff_with(django_user_model, "view_incident", "change_incident").get(
+def test_the_incident_page_is_read_only_with_traceback_and_events(incident):
+    page = staff_with("view_incident", "change_incident").get(
         f"{LIST}{incident.pk}/change/"
     )
     text = page.content.decode()
@@ -97,8 +97,8 @@ def test_nobody_adds_or_deletes_incidents_by_hand(admin_client, incident):
     assert admin_client.post(f"{LIST}{incident.pk}/delete/").status_code == 403
 
 
-def test_resolve_ignore_reopen_actions(django_user_model, incident, admin_user):
-    client = staff_with(django_user_model, "view_incident", "change_incident")
+def test_resolve_ignore_reopen_actions(incident, admin_user):
+    client = staff_with("view_incident", "change_incident")
     for action, status in (
         ("ignore", "ignored"),
         ("reopen", "open"),
@@ -108,14 +108,13 @@ def test_resolve_ignore_reopen_actions(django_user_model, incident, admin_user):
         assert Incident.objects.get(pk=incident.pk).status == status
     resolved = Incident.objects.get(pk=incident.pk)
     assert (
-        resolved.resolved_by.username == "support" and resolved.resolved_at is not None
+        username_of(resolved.resolved_by) == login_name("support")
+        and resolved.resolved_at is not None
     )
 
 
-def test_viewers_without_the_change_permission_get_no_actions(
-    django_user_model, incident
-):
-    client = staff_with(django_user_model, "view_incident")
+def test_viewers_without_the_change_permission_get_no_actions(incident):
+    client = staff_with("view_incident")
     client.post(LIST, {"action": "resolve", "_selected_action": [incident.pk]})
     assert Incident.objects.get(pk=incident.pk).status == "open"
 
@@ -204,7 +203,7 @@ def test_the_incident_page_says_who_is_affected_and_lists_every_request(
     assert all(f"c-{n}" in listing for n in range(3))
     # A customer's failures, by their username or their key's prefix.
     key_prefix = FailedRequest.objects.first().key_prefix
-    for term in ("alice", key_prefix):
+    for term in (username_of(api_user), key_prefix):
         found = staff.get("/admin/errorkit_incidents/failedrequest/", {"q": term})
         assert "c-2" in found.content.decode()
 
@@ -241,10 +240,10 @@ def test_a_request_page_that_does_not_exist_is_a_404(staff):
     assert staff.get(f"{REQUESTS}abc/change/").status_code == 404
 
 
-def test_request_and_customer_pages_need_the_view_permission(django_user_model, client):
+def test_request_and_customer_pages_need_the_view_permission(client):
     client.get("/v1/test/bug/first")
     row = FailedRequest.objects.get()
-    nobody = staff_with(django_user_model)
+    nobody = staff_with()
     assert nobody.get(f"{REQUESTS}{row.pk}/change/").status_code == 403
     assert nobody.get(f"{REQUESTS}customer/", {"user": "x"}).status_code == 403
     anonymous = Client().get(f"{REQUESTS}{row.pk}/change/")
@@ -256,11 +255,53 @@ def test_a_customer_page_by_key_and_by_user(staff, api, api_user):
 
     post_task(api, {"kind": "crash", "payload": 1}, HTTP_X_REQUEST_ID="cust-1")
     prefix = FailedRequest.objects.get().key_prefix
-    for query in ({"key": prefix}, {"user": "alice"}):
+    name = username_of(api_user)
+    for query in ({"key": prefix}, {"user": name}):
         html = staff.get(f"{REQUESTS}customer/", query).content.decode()
         assert "cust-1" in html and "TaskCrashed" in html
-        assert "/admin/errorkit_billing/ledgerentry/?q=alice" in html
+        assert f"/admin/errorkit_billing/ledgerentry/?{urlencode({'q': name})}" in html
     assert staff.get(f"{REQUESTS}customer/").status_code == 404
+
+
+def test_a_customer_pages_links_find_that_customers_keys_and_ledger(
+    staff, api, api_user
+):
+    from errorkit.billing.funds import add_funds
+    from errorkit.keys.api_keys import create_key
+    from tests.helpers import post_task
+
+    bob = make_user("bob")
+    add_funds(bob, "1")
+    create_key(bob)
+    post_task(api, {"kind": "crash", "payload": 1})
+    prefix = FailedRequest.objects.get().key_prefix
+    page = staff.get(f"{REQUESTS}customer/", {"key": prefix}).context
+    assert page["owner"] == username_of(api_user)
+    keys = staff.get(page["keys_url"]).context["cl"].result_list
+    assert [key.owner for key in keys] == [api_user]
+    ledger = staff.get(page["ledger_url"]).context["cl"].result_list
+    assert ledger and {entry.account.owner for entry in ledger} == {api_user}
+    by_user = staff.get(page["user_url"]).context
+    assert by_user["customer"].user == username_of(api_user)
+    assert len(by_user["requests"]) == 1
+
+
+def test_the_search_and_customer_pages_name_the_user_models_field(staff):
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from errorkit.incidents.admin import FailedRequestAdmin
+
+    model = get_user_model()
+    label = model._meta.get_field(model.USERNAME_FIELD).verbose_name
+    listing = staff.get(REQUESTS).content.decode()
+    assert f"An exact request id, {label} or API key prefix." in listing
+    # The 404's reason, which a DEBUG page shows.
+    requests_admin = FailedRequestAdmin(FailedRequest, admin.site)
+    with pytest.raises(Http404, match=f"or \\?user=<{label}>"):
+        requests_admin.customer_view(RequestFactory().get(f"{REQUESTS}customer/"))
 
 
 def test_the_key_and_account_pages_link_to_the_customers_failures(staff, api_user):
@@ -274,7 +315,7 @@ def test_the_key_and_account_pages_link_to_the_customers_failures(staff, api_use
     html = staff.get(
         f"/admin/errorkit_billing/creditaccount/{account.pk}/change/"
     ).content.decode()
-    assert f"{REQUESTS}customer/?user=alice" in html
+    assert f"{REQUESTS}customer/?{urlencode({'user': username_of(api_user)})}" in html
 
 
 def test_the_list_search_finds_a_request_id_exactly_and_titles_by_words(staff, client):

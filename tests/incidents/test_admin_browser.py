@@ -22,6 +22,7 @@ from django.test import Client
 
 from errorkit.incidents.models import FailedRequest, Incident
 from tests.services import REQUIRE_SERVICES
+from tests.users import login_name, make_superuser, make_user
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -75,7 +76,8 @@ def sign_in(browser, live_server, width: int = 1280, dark: bool = False):
         color_scheme="dark" if dark else "light",
     )
     page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", "support")
+    # The admin's login field is "username" whatever the user model.
+    page.fill("#id_username", login_name("support"))
     page.fill("#id_password", "pw-123")
     with page.expect_navigation():
         page.click("input[type=submit]")
@@ -117,8 +119,8 @@ def crash(n: int, client: Client, api: Client) -> None:
 
 
 @pytest.fixture
-def traffic(django_user_model, api, api_user):
-    django_user_model.objects.create_superuser("support", "s@example.com", "pw-123")
+def traffic(api, api_user):
+    make_superuser("support", "pw-123")
     client = Client(raise_request_exception=False)
     for n in range(100):
         crash(n, client, api)
@@ -126,7 +128,7 @@ def traffic(django_user_model, api, api_user):
     client.get("/v1/tasks", HTTP_AUTHORIZATION="Bearer ek_nothing_like_a_key")
     from errorkit.keys.api_keys import create_key
 
-    broke = django_user_model.objects.create(username="broke")
+    broke = make_user("broke")
     _, secret = create_key(broke, name="broke")
     Client(HTTP_AUTHORIZATION=f"Bearer {secret}").post(
         "/v1/tasks",
@@ -190,7 +192,7 @@ def test_the_pages_at_1280_and_400_px_and_in_dark_mode(live_server, browser, tra
     ARTIFACTS.mkdir(exist_ok=True)
     incident = Incident.objects.get(title="KeyError in lookup_price")
     kept = FailedRequest.objects.filter(incident=incident, event__isnull=False).first()
-    key_prefix = FailedRequest.objects.filter(user="alice")[0].key_prefix
+    key_prefix = FailedRequest.objects.filter(user=login_name("alice"))[0].key_prefix
     admin = f"{live_server.url}/admin/errorkit_incidents"
     shown = {
         "incident-list": f"{admin}/incident/",
@@ -247,11 +249,11 @@ def test_a_broke_callers_402_is_on_its_keys_page(live_server, browser, traffic):
     assert "insufficient_balance" in page.inner_text("dl.errorkit-facts")
 
 
-def test_a_pasted_key_never_reaches_a_url(live_server, browser, django_user_model):
+def test_a_pasted_key_never_reaches_a_url(live_server, browser):
     from errorkit.keys.api_keys import create_key
 
-    django_user_model.objects.create_superuser("support", "s@example.com", "pw-123")
-    owner = django_user_model.objects.create(username="customer")
+    make_superuser("support", "pw-123")
+    owner = make_user("customer")
     key, secret = create_key(owner, name="findme")
     page = sign_in(browser, live_server)
     page.goto(f"{live_server.url}/admin/errorkit_keys/apikey/")

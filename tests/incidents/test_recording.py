@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from errorkit.incidents.models import Incident, IncidentEvent, IncidentHour
 from tests.helpers import assert_error
 from tests.testapp.models import Task
+from tests.users import login_name, make_user
 
 TABLE = "errorkit_incidents_incident"
 
@@ -142,7 +143,7 @@ def test_secrets_are_scrubbed_from_headers_query_and_body(api):
     assert stored_body["payload"]["Password"] == "[Filtered]"
     assert stored_body["payload"]["nested"][0]["card_number"] == "[Filtered]"
     assert stored_body["payload"]["note"] == "my key is [Filtered]"
-    assert event.user == "alice" and event.key_prefix.startswith("sk_")
+    assert event.user == login_name("alice") and event.key_prefix.startswith("sk_")
 
 
 @override_settings(ERRORKIT={"SCRUB_KEYS": ["ssn"]})
@@ -310,15 +311,13 @@ def test_every_failed_request_is_findable_by_its_id_not_only_sampled_ones(
     assert f"/{incident.pk}/change/" not in page.content.decode()
 
 
-def test_callers_errors_are_kept_lean_findable_and_never_incidents(
-    client, api_user, django_user_model
-):
+def test_callers_errors_are_kept_lean_findable_and_never_incidents(client, api_user):
     from errorkit.incidents.models import FailedRequest
     from errorkit.keys.api_keys import create_key
     from tests.helpers import post_task
 
     client.get("/v1/tasks", HTTP_AUTHORIZATION="Bearer wrong", HTTP_X_REQUEST_ID="r401")
-    broke = django_user_model.objects.create(username="broke")
+    broke = make_user("broke")
     key, secret = create_key(broke, name="broke")
     poor = type(client)(HTTP_AUTHORIZATION=f"Bearer {secret}")
     post_task(poor, HTTP_X_REQUEST_ID="r402")
@@ -330,7 +329,10 @@ def test_callers_errors_are_kept_lean_findable_and_never_incidents(
         "invalid_api_key",
     )
     assert rows["r402"].error_code == "insufficient_balance"
-    assert (rows["r402"].user, rows["r402"].key_prefix) == ("broke", key.prefix)
+    assert (rows["r402"].user, rows["r402"].key_prefix) == (
+        login_name("broke"),
+        key.prefix,
+    )
     assert all(r.incident_id is None and r.event_id is None for r in rows.values())
     assert not Incident.objects.exists() and not IncidentHour.objects.exists()
 

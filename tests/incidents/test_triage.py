@@ -5,6 +5,7 @@ customer's failures."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.test import override_settings
@@ -17,6 +18,7 @@ from errorkit.incidents.triage import (
     pretty_body,
     traceback_parts,
 )
+from tests.users import username_of
 
 TRACEBACK = (
     "Traceback (most recent call last):\n"
@@ -68,11 +70,14 @@ def test_a_customers_page_counts_failures_by_status_and_code(api, api_user, clie
     post_task(api, {"kind": "crash", "payload": 1})
     post_task(api, {"kind": "crash", "payload": 2})
     client.get("/v1/tasks", HTTP_AUTHORIZATION="Bearer wrong")  # nobody's
-    prefix = FailedRequest.objects.filter(user="alice")[0].key_prefix
-    for customer in (Customer(key_prefix=prefix), Customer(user="alice")):
+    name = username_of(api_user)
+    prefix = FailedRequest.objects.filter(user=name)[0].key_prefix
+    for customer in (Customer(key_prefix=prefix), Customer(user=name)):
         page = customer_page(customer)
-        assert page["owner"] == "alice"
+        assert page["owner"] == name
         assert dict(page["by_status"]) == {401: 0, 402: 0, 429: 0, 500: 2}
         assert [r["error_code"] for r in page["by_code"]] == ["internal_error"]
         assert len(page["requests"]) == 2 and len(page["incidents"]) == 1
-        assert page["ledger_url"].endswith("/errorkit_billing/ledgerentry/?q=alice")
+        assert page["ledger_url"].endswith(
+            f"/errorkit_billing/ledgerentry/?{urlencode({'q': name})}"
+        )

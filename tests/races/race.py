@@ -51,13 +51,13 @@ def race(count: int, send) -> list:
 
 
 def caller(username: str, balance: str):
-    from django.contrib.auth import get_user_model
     from django.test import Client
 
     from errorkit.billing.funds import add_funds
     from errorkit.keys.api_keys import create_key
+    from tests.users import make_user
 
-    user = get_user_model().objects.create(username=username)
+    user = make_user(username)
     add_funds(user, balance)
     secret = create_key(user)[1]
     return user, lambda: Client(

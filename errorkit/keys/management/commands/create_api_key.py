@@ -1,28 +1,33 @@
 """create_api_key USERNAME [--balance AMOUNT] [--read-only] [--name NAME]
 
-Creates the user if needed, adds AMOUNT to its balance and prints the new key
-alone on the last line of stdout: the only time the secret is shown.
+USERNAME is the value of the user model's ``USERNAME_FIELD``: a username, or
+an e-mail address for a model that signs in with one. Creates the user if
+needed, adds AMOUNT to its balance and prints the new key alone on the last
+line of stdout: the only time the secret is shown.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from errorkit.installed import require_app
 from errorkit.keys.api_keys import create_key
+from errorkit.users import create_user, find_user, user_argument_help
 
 
 class Command(BaseCommand):
-    help = "Create an API key for USERNAME (creating the user) and print it."
+    help = (
+        "Create an API key for USERNAME (the user model's USERNAME_FIELD; "
+        "creating the user) and print it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("username")
+        parser.add_argument("username", metavar="USERNAME", help=user_argument_help())
         parser.add_argument("--balance", help="add this amount to the balance")
         parser.add_argument(
             "--read-only", action="store_true", help="GET requests only"
@@ -48,17 +53,25 @@ class Command(BaseCommand):
                 raise CommandError(_("--balance: %(error)s") % {"error": exc}) from None
         try:
             with transaction.atomic():
-                users = get_user_model().objects
-                user, created = users.get_or_create(username=username)
+                user = find_user(username)
+                created = user is None
+                if user is None:
+                    user = create_user(username)
                 if amount is not None:
                     account = add_funds(user, amount, note="create_api_key --balance")
                 key, secret = create_key(
                     user, name=options["name"], read_only=options["read_only"]
                 )
+        except ValidationError as exc:  # a name the user model refuses
+            raise CommandError(
+                _("USERNAME: %(error)s") % {"error": " ".join(exc.messages)}
+            ) from None
         except ValueError as exc:  # a balance the ledger cannot hold
             raise CommandError(_("--balance: %(error)s") % {"error": exc}) from None
         if created:
-            self.stdout.write(_("Created user %(username)r.") % {"username": username})
+            self.stdout.write(
+                _("Created user %(username)r.") % {"username": user.get_username()}
+            )
         if amount is not None:
             self.stdout.write(
                 _("Balance: %(balance)s %(currency)s.")
