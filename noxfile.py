@@ -19,6 +19,9 @@ OLDEST = [
     "djangorestframework~=3.15.0",
     "django-ratelimit~=4.1.0",
     "drf-spectacular~=0.27.0",
+    # The oldest redis-py the package allows: its timeouts are tested there too.
+    "redis~=4.5.0",
+    "django-redis~=5.4.0",
 ]
 PYTEST_RUNS = [
     [],

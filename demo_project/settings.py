@@ -153,6 +153,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": (
         {
+            # Its socket timeouts (ERRORKIT["RATELIMIT_CACHE_TIMEOUT"], 0.25 s)
+            # bound what an unreachable Redis costs a request: no OPTIONS needed.
             "BACKEND": "errorkit.limits.cache.RedisCache",
             "LOCATION": REDIS_URL,
         }

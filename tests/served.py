@@ -173,9 +173,10 @@ def wait_until(
 
 
 class TCPProxy:
-    """Forwards a local port to PostgreSQL until ``cut()``: then every
-    connection through it is closed and new ones are refused, until
-    ``restore()``."""
+    """Forwards a local port to PostgreSQL (or Redis) until ``cut()``: then
+    every connection through it is closed and new ones are refused, until
+    ``restore()``. ``partition()`` fails it as a dead switch does instead:
+    connections are still accepted and stay open, but no byte gets through."""
 
     def __init__(self, target_url: str) -> None:
         parsed = urlparse(target_url)
@@ -186,6 +187,7 @@ class TCPProxy:
             f"{parsed.hostname}:{parsed.port or 5432}", f"127.0.0.1:{self.port}"
         )
         self.open = True
+        self.forwarding = True
         self.pairs: list[tuple[socket.socket, socket.socket]] = []
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -216,7 +218,8 @@ class TCPProxy:
                     data = key.fileobj.recv(65536)
                     if not data:
                         return
-                    key.data.sendall(data)
+                    if self.forwarding:  # a partition drops what is sent
+                        key.data.sendall(data)
         except OSError:
             return
         finally:
@@ -234,8 +237,12 @@ class TCPProxy:
                     s.shutdown(socket.SHUT_RDWR)
                     s.close()
 
+    def partition(self) -> None:
+        self.forwarding = False
+
     def restore(self) -> None:
         self.open = True
+        self.forwarding = True
 
     def close(self) -> None:
         self.cut()

@@ -10,6 +10,13 @@ backend, and are changed here (everything else is Django's):
 - Every cache call builds a new redis-py client (about 60 µs of CPU). redis-py
   clients are thread-safe and hold no connection of their own, so one per
   connection pool is kept and reused.
+- Django sets no socket timeouts: while Redis cannot be reached (a partition,
+  a dead switch), a count waits for redis-py's default, forever before
+  redis-py 8 and 5 s from it, and holds a worker all that time. Here the
+  ``socket_connect_timeout`` and ``socket_timeout`` that OPTIONS leave out are
+  ``ERRORKIT["RATELIMIT_CACHE_TIMEOUT"]`` (0.25 s), with no retry unless
+  OPTIONS ask for one, so a cache call fails within that bound and the
+  request is answered as ``RATELIMIT_ON_CACHE_FAILURE`` says.
 
 Use it as the rate-limit cache::
 
@@ -19,10 +26,20 @@ Use it as the rate-limit cache::
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.core.exceptions import ImproperlyConfigured
+
+from ..conf import SETTINGS_NAME, errorkit_settings
+
+# redis-py's options (Django passes OPTIONS to the connection pool) that bound
+# one wait for Redis: to connect, and for each reply.
+TIMEOUT_OPTIONS = ("socket_connect_timeout", "socket_timeout")
+# Options by which a project chooses its own retries (each retry adds a wait).
+RETRY_OPTIONS = ("retry", "retry_on_timeout", "retry_on_error")
 
 # Returns the new value, or false (None in redis-py) when the key is missing.
 INCR_IF_EXISTS = """
@@ -59,7 +76,46 @@ class ReusedClientCacheClient(RedisCacheClient):
         return int(value)
 
 
+def valid_timeout(value: Any) -> bool:
+    """A number of seconds redis-py can wait: finite and above 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) and value > 0
+
+
+def cache_timeout() -> float:
+    """``ERRORKIT["RATELIMIT_CACHE_TIMEOUT"]``, or a clear error when it is no
+    number of seconds (check errorkit.E012 reports it at startup too)."""
+    value = errorkit_settings.RATELIMIT_CACHE_TIMEOUT
+    if not valid_timeout(value):
+        raise ImproperlyConfigured(
+            f"{SETTINGS_NAME}['RATELIMIT_CACHE_TIMEOUT'] is {value!r}: it must be "
+            "a number of seconds above 0, e.g. 0.25."
+        )
+    return float(value)
+
+
+def bounded_options(options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` with the timeouts they leave out, and no retries unless
+    they choose some: one cache call then waits at most about the timeout."""
+    bounded = dict(options)
+    for name in TIMEOUT_OPTIONS:
+        if name not in bounded:
+            bounded[name] = cache_timeout()
+    if not any(name in options for name in RETRY_OPTIONS):
+        # Django's pool makes one attempt on every redis-py errorkit allows;
+        # saying so keeps the bound if a redis-py release changes that default
+        # (redis-py 6 made the client's own default 3 retries with backoff).
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        bounded["retry"] = Retry(NoBackoff(), 0)
+    return bounded
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
+        # Django's documented route to redis-py: OPTIONS go to the pool.
+        options = bounded_options(params.get("OPTIONS") or {})
+        super().__init__(server, {**params, "OPTIONS": options})
         self._class = ReusedClientCacheClient
