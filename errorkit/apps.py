@@ -1,8 +1,4 @@
-from importlib import import_module
-from typing import Any
-
 from django.apps import AppConfig
-from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,53 +7,18 @@ class ErrorkitConfig(AppConfig):
 
     API keys, balances, idempotency and incidents are optional apps of their
     own (``errorkit.keys``, ``errorkit.billing``, ``errorkit.idempotency``,
-    ``errorkit.incidents``), on when installed.
+    ``errorkit.incidents``), on when installed; their base class lives in
+    ``errorkit.optional_apps``, not here: Django takes an ``apps`` module's
+    AppConfig by itself only when the module holds exactly one.
     """
 
+    # "errorkit" in INSTALLED_APPS loads this class (and so its checks) even
+    # if another AppConfig is ever imported into this module.
+    default = True
     name = "errorkit"
     verbose_name = _("errorkit")
 
     def ready(self) -> None:
-        # Registers the system checks.
+        # Registers the system checks: importing a checks module registers it.
         from . import checks  # noqa: F401
         from .limits import checks as limit_checks  # noqa: F401
-
-
-# The optional apps whose "is core installed?" check is registered.
-_CORE_CHECKED: set[str] = set()
-
-
-class OptionalAppConfig(AppConfig):
-    """The AppConfig of an optional errorkit app (keys, billing, idempotency,
-    incidents): its ``conf`` module's keys join ``ERRORKIT`` when it is ready,
-    its ``checks`` module (if ``has_checks``) registers itself, and
-    ``connect()`` hooks it into core.
-
-    Subclass it as ``core.OptionalAppConfig`` (``from .. import apps as
-    core``): Django takes an ``apps`` module's AppConfig only when it holds
-    exactly one class of the kind.
-    """
-
-    default_auto_field = "django.db.models.BigAutoField"
-    has_checks = False
-
-    def ready(self) -> None:
-        from .checks import check_core_installed
-        from .conf import errorkit_settings
-
-        conf = import_module(f"{self.name}.conf")
-        errorkit_settings.contribute(self.name, conf.DEFAULTS, conf.IMPORT_STRINGS)
-        if self.has_checks:
-            import_module(f"{self.name}.checks")
-        if self.name not in _CORE_CHECKED:  # ready() may run again in tests
-            _CORE_CHECKED.add(self.name)
-            name = self.name
-
-            def check_core(app_configs: Any = None, **kwargs: Any) -> list[Any]:
-                return check_core_installed(name)
-
-            checks.register(check_core, checks.Tags.compatibility)
-        self.connect()
-
-    def connect(self) -> None:
-        """Connect the app's receivers to core's signals (none by default)."""

@@ -10,7 +10,21 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.translation import gettext as _
 
+from .atomic_requests import (
+    FUNCTION,
+    IMPORTS,
+    VIEWSET,
+    AutocommitView,
+    autocommit_view,
+    dotted_path,
+    exemption_line,
+    view_class,
+)
+from .compat.django import non_atomic_aliases
+from .compat.drf import api_view_function
 from .conf import OPTIONAL_APP_PREFIXES, SETTINGS_NAME, errorkit_settings, owning_app
+from .parsers import unprotected_json_parsers
+from .urlconf import routed_views
 
 HANDLER_PATH = "errorkit.handlers.exception_handler"
 MIDDLEWARE_PATH = "errorkit.middleware.ErrorkitMiddleware"
@@ -218,3 +232,159 @@ def check_core_installed(app_label: str) -> list[CheckMessage]:
             id="errorkit.E009",
         )
     ]
+
+
+@register(Tags.compatibility, Tags.urls)
+def check_atomic_requests(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Views that must commit before they run (require_balance, idempotent)
+    but that ATOMIC_REQUESTS would run inside the request's transaction:
+    every request to them would answer 500."""
+    # DATABASES as settings hold it: the check opens no connection.
+    atomic = [
+        alias
+        for alias, database in settings.DATABASES.items()
+        if database.get("ATOMIC_REQUESTS")
+    ]
+    if not atomic:
+        return []
+    # view target -> (the view, its routes, the aliases it is not exempt from)
+    found: dict[Any, tuple[AutocommitView, list[str], list[str]]] = {}
+    for routed in routed_views():
+        view = autocommit_view(routed.callback)
+        if view is None:
+            continue
+        exempt = non_atomic_aliases(routed.callback)
+        missing = [alias for alias in atomic if alias not in exempt]
+        if not missing:
+            continue
+        _, routes, aliases = found.setdefault(view.target, (view, [], []))
+        routes.append(routed.route)
+        aliases += [alias for alias in missing if alias not in aliases]
+    return [
+        _not_exempt(view, routes, aliases) for view, routes, aliases in found.values()
+    ]
+
+
+def _not_exempt(
+    view: AutocommitView, routes: list[str], aliases: list[str]
+) -> CheckMessage:
+    lines = " and ".join(exemption_line(view.kind, alias) for alias in aliases)
+    if view.kind == FUNCTION:
+        hint = _(
+            "Add %(lines)s as its outermost decorator (above @api_view, if it "
+            "has one), with: %(imports)s."
+        )
+    elif view.kind == VIEWSET:
+        hint = _("Add %(lines)s on the ViewSet class %(name)s, with: %(imports)s.")
+    else:
+        hint = _("Add %(lines)s on the class %(name)s, with: %(imports)s.")
+    return Error(
+        _(
+            "%(view)s (%(routes)s) uses %(decorators)s, which must commit before "
+            "the view runs, but it runs in the request's transaction "
+            "(ATOMIC_REQUESTS of DATABASES %(aliases)s): every request to it "
+            "would answer 500."
+        )
+        % {
+            "view": view.path,
+            "routes": ", ".join(routes),
+            "decorators": ", ".join(view.decorators),
+            "aliases": ", ".join(repr(alias) for alias in aliases),
+        },
+        hint=hint
+        % {
+            "lines": lines,
+            "name": view.target.__name__,
+            "imports": IMPORTS[view.kind],
+        },
+        id="errorkit.E011",
+    )
+
+
+PARSER_SETTING = "REST_FRAMEWORK['DEFAULT_PARSER_CLASSES']"
+PARSER_FIX = (
+    'REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["errorkit.parsers.JSONParser", ...]'
+)
+
+
+@register(Tags.compatibility, Tags.urls)
+def check_json_parsers(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A JSON parser other than errorkit's, by default or on a DRF view: the
+    strings it lets through (NUL, lone surrogates) no database column can
+    store and no response can encode."""
+    from rest_framework.settings import api_settings
+    from rest_framework.views import APIView
+
+    try:
+        defaults = list(api_settings.DEFAULT_PARSER_CLASSES)
+    except ImportError:
+        return []  # a path that does not import: DRF says so at the first request
+    messages: list[CheckMessage] = []
+    unprotected = unprotected_json_parsers(defaults)
+    if unprotected:
+        configured = "DEFAULT_PARSER_CLASSES" in (
+            getattr(settings, "REST_FRAMEWORK", None) or {}
+        )
+        where = (
+            PARSER_SETTING
+            if configured
+            else _("%(setting)s (not set: DRF's default)") % {"setting": PARSER_SETTING}
+        )
+        messages.append(
+            Error(
+                _("%(where)s holds %(parsers)s, not errorkit's JSON parser: %(why)s")
+                % {"where": where, "parsers": _names(unprotected), "why": _why()},
+                hint=_(
+                    "Set %(fix)s: errorkit's parser in place of %(parsers)s, "
+                    "your other parsers after it."
+                )
+                % {"fix": PARSER_FIX, "parsers": _names(unprotected)},
+                id="errorkit.E013",
+            )
+        )
+    # view class -> (its unprotected parsers, its routes)
+    views: dict[type, tuple[list[type], list[str]]] = {}
+    for routed in routed_views():
+        cls = view_class(routed.callback)
+        if cls is None or not issubclass(cls, APIView):
+            continue
+        parsers = list(getattr(cls, "parser_classes", ()))
+        if parsers == defaults:
+            continue  # the default's message covers it
+        unprotected = unprotected_json_parsers(parsers)
+        if unprotected:
+            views.setdefault(cls, (unprotected, []))[1].append(routed.route)
+    for cls, (unprotected, routes) in views.items():
+        messages.append(
+            Error(
+                _(
+                    "%(view)s (%(routes)s) sets parser_classes with %(parsers)s, "
+                    "not errorkit's JSON parser: %(why)s"
+                )
+                % {
+                    "view": dotted_path(api_view_function(cls) or cls),
+                    "routes": ", ".join(routes),
+                    "parsers": _names(unprotected),
+                    "why": _why(),
+                },
+                hint=_(
+                    "Use errorkit.parsers.JSONParser (or a subclass) in place of "
+                    "%(parsers)s in its parser_classes, or leave them to %(fix)s."
+                )
+                % {"parsers": _names(unprotected), "fix": PARSER_FIX},
+                id="errorkit.E013",
+            )
+        )
+    return messages
+
+
+def _names(classes: list[type]) -> str:
+    return ", ".join(dotted_path(cls) for cls in classes)
+
+
+def _why() -> str:
+    return _(
+        "it accepts strings holding NUL or a lone UTF-16 surrogate, which no "
+        "database column can store and no response can encode (a 500 when a "
+        "view stores or returns one)."
+    )

@@ -67,6 +67,11 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ON_CACHE_FAILURE": "open",
     # retryAfter of that 503, in seconds.
     "RATELIMIT_FAILURE_RETRY_AFTER": 5,
+    # Seconds errorkit.limits.cache.RedisCache waits to connect to Redis and
+    # for each reply (its socket_connect_timeout and socket_timeout, unless
+    # CACHES OPTIONS set them): Redis unreachable costs a limited request
+    # about this long, not the outage's length. A count takes a millisecond or so.
+    "RATELIMIT_CACHE_TIMEOUT": 0.25,
 }
 
 IMPORT_STRINGS: frozenset[str] = frozenset({"FORMATTER", "EXCEPTION_HANDLER_CLASS"})

@@ -3,7 +3,8 @@
 One ordered table: the first row whose classes match wins, so a subclass is
 listed before its base (django-ratelimit's ``Ratelimited`` is a
 ``PermissionDenied``; ``RequestDataTooBig`` is a ``SuspiciousOperation``). An
-exception no row knows returns None: it is a bug, answered 500.
+exception no row knows returns None: it is a bug, answered 500; so does one
+whose row's converter returns None (a RecursionError raised outside a parser).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from rest_framework import exceptions as drf
 from . import exceptions as ek
 from .conf import errorkit_settings
 from .formatting import flatten_errors, validation_message
+from .parsers import message_for_drf_parse_failure
 
-Converter = Callable[[Any], ek.APIError]
+# None: the exception is a bug after all.
+Converter = Callable[[Any], ek.APIError | None]
 
 
 def _single_detail(exc: drf.APIException) -> Any:
@@ -153,6 +156,22 @@ def _with_drf_message(cls: type[ek.APIError]) -> Converter:
     return lambda exc: _replace_drf_default(exc, cls)
 
 
+def _from_parse_error(exc: drf.ParseError) -> ek.APIError:
+    """DRF's JSONParser's own failures get errorkit's sentences: its text
+    quotes the codec or the decoder ('utf-8' codec can't decode byte 0xff)."""
+    message = message_for_drf_parse_failure(exc)
+    if message is not None:
+        return ek.InvalidRequest(message)
+    return _replace_drf_default(exc, ek.InvalidRequest)
+
+
+def _from_recursion(exc: RecursionError) -> ek.APIError | None:
+    """A body nested past the recursion limit, when a parser (DRF's
+    JSONParser, say) raised it: 400. Anywhere else it is a bug."""
+    message = message_for_drf_parse_failure(exc)
+    return None if message is None else ek.InvalidRequest(message)
+
+
 WRONG_HOST = _("This API does not serve the host this request names.")
 OUTAGE_FINGERPRINT = "backing-service-unavailable:database"
 
@@ -170,7 +189,7 @@ def _from_outage(exc: BaseException) -> ek.APIError:
 CONVERSIONS: list[tuple[tuple[type[BaseException], ...], Converter]] = [
     ((ek.APIError,), lambda exc: exc),
     ((drf.ValidationError,), _from_drf_validation),
-    ((drf.ParseError,), _with_drf_message(ek.InvalidRequest)),
+    ((drf.ParseError,), _from_parse_error),
     ((drf.NotAuthenticated, drf.AuthenticationFailed), _from_drf_auth),
     ((drf.PermissionDenied,), _with_drf_message(ek.Forbidden)),
     ((drf.NotFound,), _with_drf_message(ek.NotFound)),
@@ -196,6 +215,7 @@ CONVERSIONS: list[tuple[tuple[type[BaseException], ...], Converter]] = [
         ),
         _with_default(ek.InvalidRequest),
     ),
+    ((RecursionError,), _from_recursion),
 ]
 
 

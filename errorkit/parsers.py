@@ -8,6 +8,13 @@ malformed JSON (with its line and column), nesting deeper than
 ``ERRORKIT["JSON_MAX_DEPTH"]``, integers longer than Python converts, numbers
 too large for a float, and strings holding NUL or a lone UTF-16 surrogate,
 which no database column can store and no response can encode.
+
+A project that keeps DRF's own JSONParser (REST_FRAMEWORK's default) still
+gets errorkit's sentences, from the exception handler, for what DRF's parser
+fails on: nesting past Python's recursion limit, text that is not UTF-8,
+malformed JSON (``message_for_drf_parse_failure``). What DRF's parser accepts
+(NUL, lone surrogates) only this parser refuses: check errorkit.E013 names
+the setting.
 """
 
 from __future__ import annotations
@@ -15,8 +22,9 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import accumulate
+from types import CodeType, FrameType, TracebackType
 from typing import Any
 
 from django.conf import settings
@@ -127,6 +135,39 @@ def _too_deep(max_depth: int) -> str:
     }
 
 
+def _not_text(encoding: str) -> str:
+    return _("The body is not valid %(encoding)s text.") % {
+        "encoding": encoding.upper()
+    }
+
+
+def _not_json(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return _("The body is not valid JSON (line %(line)d, column %(column)d).") % {
+            "line": exc.lineno,
+            "column": exc.colno,
+        }
+    return _("The body is not valid JSON.")
+
+
+def _unsupported_charset() -> str:
+    return _("The charset named in Content-Type is not supported: send UTF-8.")
+
+
+def unprotected_json_parsers(parser_classes: Iterable[Any]) -> list[type]:
+    """The parsers of ``application/json`` in ``parser_classes`` that are not
+    errorkit's (nor a subclass of it): what check errorkit.E013 reports."""
+    return [
+        parser
+        for parser in parser_classes
+        if isinstance(parser, type)
+        and issubclass(parser, parsers.BaseParser)
+        and not issubclass(parser, JSONParser)
+        and str(parser.media_type or "").split(";", 1)[0].strip().lower()
+        == "application/json"
+    ]
+
+
 def text_encoding(parser_context: Mapping[str, Any]) -> str:
     """The charset the request names (else DEFAULT_CHARSET), if it is a text
     encoding: a bytes-to-bytes codec (``bz2_codec``) would expand a small body
@@ -136,9 +177,7 @@ def text_encoding(parser_context: Mapping[str, Any]) -> str:
     try:
         "".encode(encoding)  # unlike codecs.getreader(), refuses non-text codecs
     except (LookupError, UnicodeError, TypeError):
-        raise ParseError(
-            _("The charset named in Content-Type is not supported: send UTF-8.")
-        ) from None
+        raise ParseError(_unsupported_charset()) from None
     return encoding
 
 
@@ -154,10 +193,7 @@ class JSONParser(parsers.JSONParser):
         try:
             text = codecs.decode(raw, encoding)
         except UnicodeDecodeError:
-            raise ParseError(
-                _("The body is not valid %(encoding)s text.")
-                % {"encoding": encoding.upper()}
-            ) from None
+            raise ParseError(_not_text(encoding)) from None
         max_depth = errorkit_settings.JSON_MAX_DEPTH
         constant = _constant if self.strict else None
         try:
@@ -177,11 +213,64 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(str(exc)) from None
         except RecursionError:
             raise ParseError(_too_deep(max_depth)) from None
-        except json.JSONDecodeError as exc:
-            raise ParseError(
-                _("The body is not valid JSON (line %(line)d, column %(column)d).")
-                % {"line": exc.lineno, "column": exc.colno}
-            ) from None
-        except ValueError:
-            raise ParseError(_("The body is not valid JSON.")) from None
+        except ValueError as exc:
+            raise ParseError(_not_json(exc)) from None
         return data
+
+
+# The code of DRF's own JSONParser.parse and of the charset check it calls
+# (DRF 3.18 and later): a ParseError raised there carries DRF's text, which
+# quotes the codec or the JSON decoder.
+_DRF_PARSE = parsers.JSONParser.parse.__code__
+_DRF_GET_ENCODING = getattr(getattr(parsers, "get_encoding", None), "__code__", None)
+
+
+def _frames(traceback: TracebackType | None) -> Iterator[FrameType]:
+    """The frames an exception passed through, outermost first."""
+    while traceback is not None:
+        yield traceback.tb_frame
+        traceback = traceback.tb_next
+
+
+def _raised_in_a_parser(exc: BaseException) -> bool:
+    return any(
+        isinstance(frame.f_locals.get("self"), parsers.BaseParser)
+        for frame in _frames(exc.__traceback__)
+    )
+
+
+def _innermost_code(exc: BaseException) -> CodeType | None:
+    """The code of the function that raised ``exc``."""
+    code = None
+    for frame in _frames(exc.__traceback__):
+        code = frame.f_code
+    return code
+
+
+def message_for_drf_parse_failure(exc: BaseException) -> str | None:
+    """errorkit's sentence for a body a parser other than errorkit's failed
+    on, or None when ``exc`` is not such a failure.
+
+    A RecursionError raised while a parser's ``parse`` ran is a body nested
+    too deeply (DRF's JSONParser lets it through: a 500); a ParseError raised
+    by DRF's JSONParser itself holds the codec's or the decoder's words, and
+    is told from one a view raised by where it was raised and what it was
+    raised from.
+    """
+    if isinstance(exc, RecursionError):
+        if _raised_in_a_parser(exc):
+            return _too_deep(errorkit_settings.JSON_MAX_DEPTH)
+        return None
+    if not isinstance(exc, ParseError):
+        return None
+    context = exc.__context__
+    if context is None or exc.__suppress_context__:
+        return None  # raised on its own, or by errorkit's parser ("from None")
+    code = _innermost_code(exc)
+    if code is not None and code is _DRF_GET_ENCODING:
+        return _unsupported_charset()
+    if code is not _DRF_PARSE or not isinstance(context, ValueError):
+        return None
+    if isinstance(context, UnicodeDecodeError):
+        return _not_text(context.encoding)
+    return _not_json(context)

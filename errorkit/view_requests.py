@@ -32,10 +32,15 @@ def require_autocommit(decorator: str, using: str = "default") -> None:
     # Only the request's own transaction is refused: an exempt view runs in
     # none, and a test's transaction (TestCase) is not the request's.
     if connection.in_atomic_block and connection.settings_dict.get("ATOMIC_REQUESTS"):
+        # Imported here, on the way to an error only: it reads the URLconf's
+        # view kinds, which no request that runs needs.
+        from .atomic_requests import how_to_exempt
+
         raise ImproperlyConfigured(
-            f"{decorator} must commit before the view runs, but the view runs in a "
-            "transaction (ATOMIC_REQUESTS?). Exempt the view with "
-            "django.db.transaction.non_atomic_requests, or turn ATOMIC_REQUESTS off."
+            f"{decorator} must commit before the view runs, but the view runs in "
+            f"the request's transaction (ATOMIC_REQUESTS of DATABASES[{using!r}]). "
+            f"Exempt the view: {how_to_exempt(using)}. Or turn ATOMIC_REQUESTS "
+            "off. manage.py check names every such view (errorkit.E011)."
         )
 
 

@@ -1,5 +1,6 @@
-"""Assertions on the documented error contract (demo-api.md, "Error body"), and
-the requests the library tests make of their own paid API (tests.testapp)."""
+"""Assertions on the documented error contract (docs/demo-api.md, "Every error
+has one body"), and the requests the library tests make of their own paid API
+(tests.testapp)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from .. import apps as core
+from .. import optional_apps as core
 
 
 class BillingConfig(core.OptionalAppConfig):

@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from .. import apps as core
+from .. import optional_apps as core
 
 
 class KeysConfig(core.OptionalAppConfig):

@@ -79,3 +79,26 @@ def test_every_installed_apps_migrations_match_its_models():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+# Each app by its plain name in INSTALLED_APPS, and the AppConfig Django must
+# load for it: a plain AppConfig would skip ready(), so its settings, checks
+# and signal receivers.
+APP_CONFIGS = {
+    "errorkit": "errorkit.apps.ErrorkitConfig",
+    "errorkit.keys": "errorkit.keys.apps.KeysConfig",
+    "errorkit.billing": "errorkit.billing.apps.BillingConfig",
+    "errorkit.idempotency": "errorkit.idempotency.apps.IdempotencyConfig",
+    "errorkit.incidents": "errorkit.incidents.apps.IncidentsConfig",
+}
+
+
+@pytest.mark.parametrize("name, config", APP_CONFIGS.items())
+def test_each_app_by_its_plain_name_loads_its_own_config(name, config):
+    from django.apps import AppConfig
+
+    found = AppConfig.create(name)  # what INSTALLED_APPS = [name] loads
+    assert f"{type(found).__module__}.{type(found).__qualname__}" == config
+    if apps.is_installed(name):
+        installed = next(c for c in apps.get_app_configs() if c.name == name)
+        assert type(installed) is type(found)

@@ -170,3 +170,90 @@ def test_nesting_depth_agrees_with_the_decoded_value():
         actual = depth(data)
         for limit in {0, max(actual - 1, 0), actual, actual + 1}:
             assert nested_deeper_than(encoded, limit) is (actual > limit)
+
+
+# -- DRF's own JSONParser, behind errorkit's exception handler ---------------
+# A project that followed the quickstart without errorkit's parser (DRF's
+# default parsers, or parser_classes naming DRF's) still answers every body
+# it cannot parse with errorkit's sentence: never a 500, never DRF's text.
+
+TOO_DEEP = "The body is nested more than 64 levels deep."
+NOT_UTF8 = "The body is not valid UTF-8 text."
+# What DRF's JSONParser says, quoting the codec or the decoder.
+DRF_WORDS = (*LEAKS, "JSON parse error", "decode", "0xff", "recursion", "Unsupported")
+drf_parser_urls = override_settings(ROOT_URLCONF="tests.core.urlconfs.parsers")
+
+
+def post_to_drf_parser(
+    client, body: bytes | str, path: str = "/v1/drf-parser", **extra
+) -> dict:
+    response = client.post(path, body, content_type="application/json", **extra)
+    body = assert_error(response, 400, "invalid_request")
+    assert not any(word in response.content.decode() for word in DRF_WORDS), body
+    return body
+
+
+@drf_parser_urls
+@pytest.mark.parametrize("path", ["/v1/drf-parser", "/v1/drf-parser-function"])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (b"[" * 100_000, TOO_DEEP),
+        (b'{"a":' * 3000, TOO_DEEP),
+        (b'{"a": "\xff"}', NOT_UTF8),
+        (b'{"a": "\xed\xa0\x80"}', NOT_UTF8),  # a surrogate, encoded
+    ],
+)
+def test_drf_parser_failures_answer_errorkits_sentence(client, path, body, message):
+    assert post_to_drf_parser(client, body, path)["message"] == message
+
+
+@drf_parser_urls
+def test_drf_parser_malformed_json_gets_the_line_and_column(client):
+    message = post_to_drf_parser(client, '{"a": 1,\n "b"}')["message"]
+    assert message.startswith("The body is not valid JSON (line 2, column ")
+
+
+@drf_parser_urls
+def test_drf_parser_non_finite_number_is_not_json(client):
+    assert post_to_drf_parser(client, '{"n": NaN}')["message"] == (
+        "The body is not valid JSON."
+    )
+
+
+@drf_parser_urls
+def test_drf_parser_charset_that_is_no_text_encoding(client):
+    import bz2
+
+    response = client.generic(
+        "POST",
+        "/v1/drf-parser",
+        bz2.compress(b'{"a": 1}' * 1000),
+        "application/json; charset=bz2_codec",
+    )
+    body = assert_error(response, 400, "invalid_request")
+    assert body["message"] == (
+        "The charset named in Content-Type is not supported: send UTF-8."
+    )
+
+
+@drf_parser_urls
+def test_drf_parser_good_body_goes_through(client):
+    response = client.post("/v1/drf-parser", {"a": [1, {"b": "é"}]}, "application/json")
+    assert response.status_code == 200
+    assert response.json() == {"data": {"a": [1, {"b": "é"}]}}
+
+
+@drf_parser_urls
+def test_a_recursion_error_outside_a_parser_is_still_a_bug(client):
+    response = client.post("/v1/recursing", {"a": 1}, "application/json")
+    body = assert_error(response, 500, "internal_error")
+    assert "nested" not in body["message"]
+
+
+@drf_parser_urls
+def test_a_parse_error_a_view_raises_from_a_value_error_keeps_its_message(client):
+    """Only DRF's parser's own text is replaced: where the error was raised
+    tells them apart, not what it was raised from."""
+    response = client.post("/v1/parse-error", {"n": "x"}, "application/json")
+    assert_error(response, 400, "invalid_request", "Column n is not a number.")

@@ -88,3 +88,103 @@ def test_cache_failure_mode_is_validated():
     from errorkit.limits.checks import check_ratelimit_settings
 
     assert ids(check_ratelimit_settings()) == ["errorkit.E006"]
+
+
+# A Redis rate-limit cache must bound its wait for an unreachable Redis.
+
+DJANGO_REDIS = "django.core.cache.backends.redis.RedisCache"
+DJANGO_REDIS_PACKAGE = "django_redis.cache.RedisCache"
+ERRORKIT_REDIS = "errorkit.limits.cache.RedisCache"
+
+
+def with_options(backend: str, options: dict | None) -> dict:
+    caches = redis_rate_limit_cache(backend)
+    if options is not None:
+        caches["ratelimit"]["OPTIONS"] = options
+    return caches
+
+
+@pytest.mark.parametrize(
+    "backend,options,setting",
+    [
+        (DJANGO_REDIS, None, '"socket_timeout": 0.25'),
+        (DJANGO_REDIS, {"socket_connect_timeout": 0.25}, '"socket_timeout": 0.25'),
+        (DJANGO_REDIS_PACKAGE, None, '"SOCKET_TIMEOUT": 0.25'),
+        (DJANGO_REDIS_PACKAGE, {"SOCKET_CONNECT_TIMEOUT": 1}, '"SOCKET_TIMEOUT"'),
+        (ERRORKIT_REDIS, {"socket_timeout": None}, "RATELIMIT_CACHE_TIMEOUT"),
+    ],
+)
+def test_a_redis_rate_limit_cache_without_a_socket_timeout_warns(
+    backend, options, setting
+):
+    from errorkit.limits.checks import check_ratelimit_cache_timeouts
+
+    with override_settings(CACHES=with_options(backend, options)):
+        (message,) = check_ratelimit_cache_timeouts()
+    assert message.id == "errorkit.W007"
+    assert "'ratelimit' sets no socket timeout" in message.msg
+    assert "holds a worker" in message.msg
+    assert setting in message.hint
+
+
+@pytest.mark.parametrize(
+    "backend,options",
+    [
+        (ERRORKIT_REDIS, None),  # its own default
+        (ERRORKIT_REDIS, {"socket_timeout": 1}),
+        (DJANGO_REDIS, {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}),
+        (DJANGO_REDIS_PACKAGE, {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}),
+        (DJANGO_REDIS_PACKAGE, {"CONNECTION_POOL_KWARGS": {"socket_timeout": 1}}),
+        ("django.core.cache.backends.locmem.LocMemCache", None),
+    ],
+)
+def test_a_bounded_or_non_redis_rate_limit_cache_passes(backend, options):
+    from errorkit.limits.checks import check_ratelimit_cache_timeouts
+
+    with override_settings(CACHES=with_options(backend, options)):
+        assert check_ratelimit_cache_timeouts() == []
+
+
+def test_only_the_rate_limit_cache_is_checked():
+    from errorkit.limits.checks import check_ratelimit_cache_timeouts
+
+    caches = {**redis_rate_limit_cache(ERRORKIT_REDIS), "other": {}}
+    caches["other"] = {"BACKEND": DJANGO_REDIS, "LOCATION": "redis://127.0.0.1/1"}
+    with override_settings(CACHES=caches):
+        assert check_ratelimit_cache_timeouts() == []
+    with override_settings(CACHES=caches, RATELIMIT_USE_CACHE="other"):
+        assert ids(check_ratelimit_cache_timeouts()) == ["errorkit.W007"]
+
+
+def test_the_registered_checks_report_the_unbounded_cache():
+    from django.core.checks import run_checks
+
+    with override_settings(CACHES=with_options(DJANGO_REDIS, None)):
+        assert "errorkit.W007" in ids(run_checks(tags=["caches"]))
+    with override_settings(CACHES=with_options(ERRORKIT_REDIS, None)):
+        assert "errorkit.W007" not in ids(run_checks())
+
+
+@pytest.mark.parametrize("value", [0.25, 1, 0.05])
+def test_a_timeout_in_seconds_is_valid(value):
+    from errorkit.limits.checks import check_ratelimit_settings
+
+    with override_settings(ERRORKIT={"RATELIMIT_CACHE_TIMEOUT": value}):
+        assert check_ratelimit_settings() == []
+
+
+@pytest.mark.parametrize("value", [0, -0.5, "0.25", None, True, float("nan")])
+def test_a_bad_timeout_is_an_error_with_a_hint(value):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from errorkit.limits.checks import check_ratelimit_settings
+
+    with override_settings(ERRORKIT={"RATELIMIT_CACHE_TIMEOUT": value}):
+        (message,) = check_ratelimit_settings()
+        with pytest.raises(SystemCheckError, match="errorkit.E012"):
+            call_command("check")
+    assert message.id == "errorkit.E012"
+    assert "RATELIMIT_CACHE_TIMEOUT" in message.msg
+    assert "number of seconds above 0" in message.msg
+    assert "0.25" in message.hint

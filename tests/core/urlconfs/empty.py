@@ -1,0 +1,3 @@
+"""A URLconf with no view: for a project's settings alone."""
+
+urlpatterns: list = []
