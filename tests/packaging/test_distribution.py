@@ -68,10 +68,17 @@ QUICKSTART = {
         ALLOWED_HOSTS = ["testserver"]
         INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
         MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
-        # As the README's quickstart says:
+        # The README's settings for errorkit's core alone (no optional app):
+        # the middleware above those that answer on their own, errorkit's
+        # handler and parser. DEBUG: one process, so the in-process rate-limit
+        # cache is fine (errorkit.W004 warns of it in production).
+        DEBUG = True
         INSTALLED_APPS += ["rest_framework", "errorkit"]
-        MIDDLEWARE.insert(1, "errorkit.middleware.ErrorkitMiddleware")
-        REST_FRAMEWORK = {"EXCEPTION_HANDLER": "errorkit.handlers.exception_handler"}
+        MIDDLEWARE.insert(0, "errorkit.middleware.ErrorkitMiddleware")
+        REST_FRAMEWORK = {
+            "EXCEPTION_HANDLER": "errorkit.handlers.exception_handler",
+            "DEFAULT_PARSER_CLASSES": ["errorkit.parsers.JSONParser"],
+        }
         ERRORKIT = {"API_PATH_PREFIXES": ["/v1/"]}
     """,
     "urls.py": """
