@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..admin_links import admin_link
 from ..users import user_search_fields
-from .amounts import MONEY, to_amount
+from .amounts import MONEY, stored_places, to_amount
 from .backends import expire_lapsed_holds, with_unfolded
 from .funds import add_funds
 from .models import CreditAccount, Hold, LedgerEntry
@@ -180,8 +180,8 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("balance after"))
     def running_balance(self, obj: LedgerEntry) -> Decimal:
-        running: Decimal = getattr(obj, "running")  # noqa: B009  (annotated by get_queryset)
-        return running
+        running = getattr(obj, "running")  # noqa: B009  (annotated by get_queryset)
+        return stored_places(running)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

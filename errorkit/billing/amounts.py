@@ -64,3 +64,10 @@ def to_amount(value: Any, *, allow_zero: bool = False) -> Decimal:
             % {"value": _shown(value), "places": PLACES}
         )
     return amount.quantize(STEP)
+
+
+def stored_places(value: Any) -> Decimal:
+    """A sum read back from the database, at the ledger's places: SQLite
+    computes decimals as floats (9.55 comes back as 9.54999999999999), and a
+    reader should never see that."""
+    return Decimal(str(value)).quantize(STEP)

@@ -32,7 +32,7 @@ from django.utils import timezone
 from .. import exceptions as ek
 from ..durability import relax_durability
 from . import pg
-from .amounts import MONEY, PLACES
+from .amounts import MONEY, PLACES, stored_places
 from .models import CreditAccount, Hold, LedgerEntry
 
 Kind = LedgerEntry.Kind
@@ -275,8 +275,8 @@ class ModelBalanceBackend:
         )
         if account is None:
             return Funds(Decimal("0"), Decimal("0"), "USD", Decimal("0"))
-        settled = account["balance"] - account["spent"]
-        held = account["held"] - account["released"]
+        settled = stored_places(account["balance"] - account["spent"])
+        held = stored_places(account["held"] - account["released"])
         return Funds(settled - held, held, account["currency"], settled)
 
 

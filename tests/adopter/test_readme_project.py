@@ -68,9 +68,13 @@ UNSTORABLE = (
 )
 TOO_DEEP = "The body is nested more than 64 levels deep."
 NOT_UTF8 = "The body is not valid UTF-8 text."
+# 3000 objects never closed: Python 3.13's JSON decoder reads to the end and
+# fails there, older ones meet the recursion limit first. Either sentence is
+# errorkit's, and true.
+DEEP_AND_UNTERMINATED = (TOO_DEEP, "The body is not valid JSON (line 1, column 15001).")
 HOSTILE_BODIES = [
     pytest.param(b"[" * 100_000, TOO_DEEP, id="100000-brackets"),
-    pytest.param(b'{"a":' * 3000, TOO_DEEP, id="3000-objects"),
+    pytest.param(b'{"a":' * 3000, DEEP_AND_UNTERMINATED, id="3000-objects"),
     pytest.param(b'{"a": "\xff"}', NOT_UTF8, id="invalid-utf8"),
     pytest.param(b'{"a": "\xed\xa0\x80"}', NOT_UTF8, id="encoded-surrogate"),
     pytest.param(b'{"a": "\\ud800"}', UNSTORABLE, id="lone-surrogate"),
@@ -236,7 +240,11 @@ def test_400_invalid_body_to_the_viewset(
 
 @pytest.mark.parametrize(("data", "message"), HOSTILE_BODIES)
 def test_hostile_body_is_a_400_with_errorkits_sentence(
-    server: Served, keys: Keys, routes: dict[str, Any], data: bytes, message: str
+    server: Served,
+    keys: Keys,
+    routes: dict[str, Any],
+    data: bytes,
+    message: str | tuple[str, ...],
 ) -> None:
     path = readme_route(routes, "the ViewSet's create")
     response = call(
@@ -248,7 +256,8 @@ def test_hostile_body_is_a_400_with_errorkits_sentence(
         headers={"Content-Type": "application/json"},
     )
     body = assert_error(response, 400, "invalid_request")
-    assert body["message"] == message, body
+    expected = message if isinstance(message, tuple) else (message,)
+    assert body["message"] in expected, body
     for word in PARSER_WORDS:
         assert word not in response.text, body
 

@@ -223,7 +223,7 @@ def test_errorkit_by_its_plain_name_loads_errorkits_config():
 
 
 def test_the_test_configuration_has_no_errorkit_error():
-    assert [m for m in run_checks() if m.id.startswith("errorkit.E")] == []
+    assert [m for m in run_checks(databases=[]) if m.id.startswith("errorkit.E")] == []
 
 
 @pytest.mark.parametrize(("overrides", "check_id"), MISCONFIGURATIONS)
@@ -233,9 +233,9 @@ def test_the_registry_reports_each_misconfiguration(overrides, check_id):
     if app is not None and not apps.is_installed(app):
         pytest.skip(f"{app} is not installed (tests.settings_core)")
     with override_settings(DEBUG=True):  # W004 is for production only
-        assert check_id not in ids(run_checks())
+        assert check_id not in ids(run_checks(databases=[]))
     with override_settings(**overrides):
-        messages = [m for m in run_checks() if m.id == check_id]
+        messages = [m for m in run_checks(databases=[]) if m.id == check_id]
     assert messages, check_id
     assert all(m.hint for m in messages)
 
@@ -243,7 +243,7 @@ def test_the_registry_reports_each_misconfiguration(overrides, check_id):
 def check_output(**overrides) -> str:
     """What ``manage.py check`` prints with these settings: it must fail."""
     with override_settings(**overrides), pytest.raises(SystemCheckError) as failed:
-        call_command("check")
+        call_command("check", databases=[])
     return str(failed.value)
 
 
@@ -319,7 +319,7 @@ def test_a_fresh_project_on_drfs_parsers_is_told_the_setting_to_add():
 
 def e013(**overrides) -> list:
     with override_settings(**overrides):
-        return [m for m in run_checks() if m.id == "errorkit.E013"]
+        return [m for m in run_checks(databases=[]) if m.id == "errorkit.E013"]
 
 
 def test_drfs_default_parsers_are_reported():

@@ -199,13 +199,19 @@ def post_to_drf_parser(
     "body, message",
     [
         (b"[" * 100_000, TOO_DEEP),
-        (b'{"a":' * 3000, TOO_DEEP),
+        # Never closed: Python 3.13's decoder reads to the end and fails
+        # there, older ones meet the recursion limit first (both true).
+        (
+            b'{"a":' * 3000,
+            (TOO_DEEP, "The body is not valid JSON (line 1, column 15001)."),
+        ),
         (b'{"a": "\xff"}', NOT_UTF8),
         (b'{"a": "\xed\xa0\x80"}', NOT_UTF8),  # a surrogate, encoded
     ],
 )
 def test_drf_parser_failures_answer_errorkits_sentence(client, path, body, message):
-    assert post_to_drf_parser(client, body, path)["message"] == message
+    expected = message if isinstance(message, tuple) else (message,)
+    assert post_to_drf_parser(client, body, path)["message"] in expected
 
 
 @drf_parser_urls
@@ -232,9 +238,15 @@ def test_drf_parser_charset_that_is_no_text_encoding(client):
         "application/json; charset=bz2_codec",
     )
     body = assert_error(response, 400, "invalid_request")
-    assert body["message"] == (
-        "The charset named in Content-Type is not supported: send UTF-8."
-    )
+    import rest_framework
+
+    if tuple(int(n) for n in rest_framework.VERSION.split(".")[:2]) >= (3, 18):
+        # DRF 3.18 refuses the charset itself: errorkit's sentence for it.
+        expected = "The charset named in Content-Type is not supported: send UTF-8."
+    else:
+        # Older DRF decodes with it and fails on what comes out.
+        expected = "The body is not valid JSON (line 1, column 9)."
+    assert body["message"] == expected
 
 
 @drf_parser_urls

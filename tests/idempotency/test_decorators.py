@@ -192,3 +192,26 @@ def test_async_views_are_refused_when_decorated():
     for decorate in (errorkit.idempotent, errorkit.require_balance(cost="1")):
         with pytest.raises(ImproperlyConfigured, match="synchronous views only"):
             decorate(view)
+
+
+def test_staff_see_a_key_and_its_stored_answer_read_only(api, api_user, staff):
+    post_task(api, key="seen-by-support")
+    record = IdempotencyRecord.objects.get(key="seen-by-support")
+    listed = staff.get(
+        "/admin/errorkit_idempotency/idempotencyrecord/?q=seen-by-support"
+    )
+    assert listed.status_code == 200
+    assert b"seen-by-support" in listed.content and b"answer stored" in listed.content
+    page = staff.get(
+        f"/admin/errorkit_idempotency/idempotencyrecord/{record.pk}/change/"
+    )
+    assert page.status_code == 200 and b"seen-by-support" in page.content
+    # Nothing a retry relies on can be changed or deleted here.
+    assert (
+        staff.post(
+            f"/admin/errorkit_idempotency/idempotencyrecord/{record.pk}/delete/",
+            {"post": "yes"},
+        ).status_code
+        == 403
+    )
+    assert IdempotencyRecord.objects.filter(pk=record.pk).exists()

@@ -54,7 +54,9 @@ def test_a_user_named_by_an_e_mail_address():
 
 def test_a_name_the_user_model_refuses_is_a_clear_error():
     # Neither a username (a space) nor an e-mail address (no @).
-    with pytest.raises(CommandError, match="^USERNAME: Enter a valid"):
+    with pytest.raises(
+        CommandError, match=r"^USERNAME \(the user.s .+\): Enter a valid"
+    ):
         run_command("create_api_key", "no such person", "--balance", "5")
     assert not users_named("no such person").exists()
     assert not CreditAccount.objects.exists()

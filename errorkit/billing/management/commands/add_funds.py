@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from errorkit.billing.amounts import to_amount
-from errorkit.billing.funds import add_funds
+from errorkit.billing.funds import add_funds, funds_of
 from errorkit.users import find_user, user_argument_help, username_label
 
 
@@ -51,14 +51,17 @@ class Command(BaseCommand):
                 )
         note = options["note"] or "add_funds command"
         try:
-            account = add_funds(user, amount, note=note, by=by)
+            add_funds(user, amount, note=note, by=by)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        # What the owner can spend now: the stored column may still count
+        # resolved holds (they are folded in when the next hold is placed).
+        funds = funds_of(user)
         self.stdout.write(
             _("Balance of %(user)s: %(balance)s %(currency)s.")
             % {
                 "user": user.get_username(),
-                "balance": account.balance,
-                "currency": account.currency,
+                "balance": funds.balance,
+                "currency": funds.currency,
             }
         )

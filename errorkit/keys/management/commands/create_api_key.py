@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from errorkit.installed import require_app
 from errorkit.keys.api_keys import create_key
-from errorkit.users import create_user, find_user, user_argument_help
+from errorkit.users import create_user, find_user, user_argument_help, username_label
 
 
 class Command(BaseCommand):
@@ -64,7 +64,8 @@ class Command(BaseCommand):
                 )
         except ValidationError as exc:  # a name the user model refuses
             raise CommandError(
-                _("USERNAME: %(error)s") % {"error": " ".join(exc.messages)}
+                _("USERNAME (the user's %(label)s): %(error)s")
+                % {"label": username_label(), "error": " ".join(exc.messages)}
             ) from None
         except ValueError as exc:  # a balance the ledger cannot hold
             raise CommandError(_("--balance: %(error)s") % {"error": exc}) from None
