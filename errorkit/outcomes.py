@@ -31,13 +31,27 @@ def run_view(
 ) -> HttpResponse:
     """The view's finished answer: inside DRF, its errors handled by the DRF
     view (as DRF would) and the answer finalised; rendered in any case."""
-    if isinstance(request, Request):
-        drf_view = request.parser_context["view"]
-        try:
-            response = view(*args, **kwargs)
-        except Exception as exc:
-            response = drf_view.handle_exception(exc)
-        response = drf_view.finalize_response(request, response, *args[2:], **kwargs)
-    else:
+    if not isinstance(request, Request):
+        return render(view(*args, **kwargs))
+    try:
         response = view(*args, **kwargs)
-    return render(response)
+    except Exception as exc:
+        return drf_answer_to(exc, request, args, kwargs)
+    return drf_finalised(response, request, args, kwargs)
+
+
+def drf_answer_to(
+    error: Exception, request: Request, args: Any, kwargs: Any
+) -> HttpResponse:
+    """What the DRF view answers to ``error`` (its handler, its headers),
+    finalised and rendered; what its handler does not answer is raised."""
+    response = request.parser_context["view"].handle_exception(error)
+    return drf_finalised(response, request, args, kwargs)
+
+
+def drf_finalised(
+    response: HttpResponse, request: Request, args: Any, kwargs: Any
+) -> HttpResponse:
+    # (self, request, *args) for a view method: the URL's arguments follow.
+    drf_view = request.parser_context["view"]
+    return render(drf_view.finalize_response(request, response, *args[2:], **kwargs))

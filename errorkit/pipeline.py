@@ -46,7 +46,7 @@ from rest_framework.request import Request
 
 from .declarations import HeaderParameter, declarations_of, declare
 from .exceptions import APIError
-from .outcomes import is_success, render, run_view
+from .outcomes import drf_answer_to, is_success, run_view
 from .view_requests import find_request
 
 
@@ -118,16 +118,15 @@ class Phase:
 class Pipeline:
     """The phases of one view, in stage order, and the function that runs them."""
 
-    __slots__ = ("view", "phases", "entry")
+    __slots__ = ("view", "phases", "records_success", "entry")
 
     def __init__(self, view: Callable[..., Any], phases: tuple[Phase, ...]) -> None:
         self.view = view
         self.phases = tuple(sorted(phases, key=lambda phase: phase.stage))
+        # Whether a phase writes with the success: the view then runs in a
+        # transaction. Known when the view is decorated, not on each call.
+        self.records_success = any(phase.records_success for phase in phases)
         self.entry: Callable[..., Any] = self._make_entry()
-
-    @property
-    def records_success(self) -> bool:
-        return any(phase.records_success for phase in self.phases)
 
     def adding(self, phase: Phase) -> Pipeline:
         """A new pipeline with ``phase`` added (written above the others)."""
@@ -221,12 +220,7 @@ def answer_error(call: Call, error: Exception) -> HttpResponse:
     answers API errors and anything else is raised again."""
     request = call.request
     if isinstance(request, Request):
-        drf_view = request.parser_context["view"]
-        response = drf_view.handle_exception(error)
-        response = drf_view.finalize_response(
-            request, response, *call.args[2:], **call.kwargs
-        )
-        return render(response)
+        return drf_answer_to(error, request, call.args, call.kwargs)
     if not isinstance(error, APIException):
         raise error
     from .handlers import error_response  # the handler imports DRF's views
