@@ -112,6 +112,21 @@ def test_spending_to_zero_in_cents_leaves_exactly_zero():
     assert_ledger_adds_up(user)
 
 
+def test_funds_read_back_at_the_ledgers_places():
+    # SQLite's sums are floats: 10 - 0.45 must read 9.5500, not 9.54999999...
+    user = make_user("places")
+    add_funds(user, "10.00")
+    for _ in range(3):
+        backend.post(backend.hold(user, Decimal("0.15"), timeout=60))
+    backend.hold(user, Decimal("0.05"), timeout=60)
+    funds = funds_of(user)
+    assert (str(funds.settled), str(funds.held), str(funds.balance)) == (
+        "9.5500",
+        "0.0500",
+        "9.5000",
+    )
+
+
 def test_a_superseded_call_has_its_hold_voided_whatever_its_request_id(api_user):
     # Two calls under one caller-chosen request id: only the superseded
     # call's hold (found by the server's call id) is voided.

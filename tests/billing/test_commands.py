@@ -89,3 +89,12 @@ def test_the_commands_speak_the_active_language(db):
     assert str(caught.value) == (
         "Aucun utilisateur 'nobody'. Créez-en un avec create_api_key."
     )
+
+
+def test_add_funds_prints_the_spendable_balance_not_the_stored_column(api_user):
+    # A posted hold is folded into the stored columns only when the next hold
+    # is placed: the command still prints what can be spent.
+    backend = ModelBalanceBackend()
+    backend.post(backend.hold(api_user, Decimal("0.30"), timeout=60))
+    output = run_command("add_funds", username_of(api_user), "1")
+    assert output == f"Balance of {username_of(api_user)}: 10.7000 USD.\n"
