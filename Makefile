@@ -11,15 +11,20 @@ demo serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(firstword $(sub
 
 WORKERS ?= 4
 
-.PHONY: install test demo serve lint format bench bench-quick bench-tools browser clean dist matrix
+.PHONY: install test demo serve lint format messages bench bench-quick bench-tools browser clean dist matrix
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the dependency list changes.
-$(STAMP): pyproject.toml | $(PY)
+# errorkit.client comes with the editable errorkit (its folder is inside it;
+# dev brings httpx and tenacity): the errorkit-client distribution is not
+# installed here, since its "errorkit" namespace would hide the editable
+# package from any other working directory. tests/packaging builds and
+# installs it, alone and as the client extra, in fresh virtualenvs.
+$(STAMP): pyproject.toml errorkit/client/pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,demo,redis,postgres,openapi,client]"
+	$(PY) -m pip install --quiet -e ".[dev,demo,redis,postgres,openapi]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -56,6 +61,7 @@ lint: install
 dist: install
 	rm -rf dist
 	$(PY) -m build --outdir dist
+	$(PY) -m build --outdir dist errorkit/client
 	$(PY) -m twine check --strict dist/*
 
 # The version matrix (noxfile.py): Python 3.10 with the oldest supported
@@ -66,6 +72,27 @@ PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
 matrix: install
 	PATH="$$(ls -d $(PYENV_ROOT)/versions/3.1[023]*/bin 2>/dev/null | tr '\n' ':')$$PATH" \
 		$(VENV)/bin/nox $(NOX_ARGS)
+
+# The catalogs, after a message changed: errorkit's (Django's makemessages;
+# the client keeps its own) and errorkit-client's (gettext's tools: it has no
+# Django). Translate the new entries in each .po, then `make messages` again
+# compiles them (tests/core/test_translations.py and tests/client check both).
+CLIENT_LOCALE := errorkit/client/locale
+messages: install
+	cd errorkit && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=.. \
+		../$(VENV)/bin/django-admin makemessages -l fr -l de --no-location --no-obsolete --ignore client
+	cd errorkit && ../$(VENV)/bin/django-admin compilemessages -l fr -l de
+	xgettext -L Python --keyword=_ --no-location --from-code=UTF-8 \
+		-o $(CLIENT_LOCALE)/errorkit_client.pot errorkit/client/messages.py
+	for lang in fr de; do \
+		msgmerge --quiet --update --no-fuzzy-matching --backup=none \
+			$(CLIENT_LOCALE)/$$lang/LC_MESSAGES/errorkit_client.po $(CLIENT_LOCALE)/errorkit_client.pot; \
+		msgattrib --no-obsolete -o $(CLIENT_LOCALE)/$$lang/LC_MESSAGES/errorkit_client.po \
+			$(CLIENT_LOCALE)/$$lang/LC_MESSAGES/errorkit_client.po; \
+		msgfmt -o $(CLIENT_LOCALE)/$$lang/LC_MESSAGES/errorkit_client.mo \
+			$(CLIENT_LOCALE)/$$lang/LC_MESSAGES/errorkit_client.po; \
+	done
+	rm $(CLIENT_LOCALE)/errorkit_client.pot
 
 format: install
 	$(VENV)/bin/ruff check --fix .

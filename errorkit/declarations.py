@@ -40,11 +40,23 @@ class HeaderParameter:
 
 
 @dataclass(frozen=True)
+class ResponseHeader:
+    """A header every answer of a view carries (its errors and the 500s of
+    its crashes included), as the schema documents it."""
+
+    name: str
+    value: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Declarations:
     # The error classes the view and every decorator inside it may answer.
     errors: tuple[type[APIError], ...] = ()
     # The request headers they read (Idempotency-Key...).
     headers: tuple[HeaderParameter, ...] = ()
+    # The response headers every answer carries (Idempotency-Supported...).
+    answer_headers: tuple[ResponseHeader, ...] = ()
     # The rate limits checked by the view's pipeline (errorkit.ratelimit).
     limits: tuple[Any, ...] = ()
     # The decorators on this view that must commit before the view runs
@@ -70,6 +82,7 @@ def declare(
     view: Any,
     *errors: type[APIError],
     headers: tuple[HeaderParameter, ...] = (),
+    answer_headers: tuple[ResponseHeader, ...] = (),
     limits: tuple[Any, ...] | None = None,
     autocommit: tuple[str, ...] = (),
     pipeline: Any = None,
@@ -84,6 +97,7 @@ def declare(
             inner,
             errors=(*inner.errors, *errors),
             headers=(*inner.headers, *headers),
+            answer_headers=(*inner.answer_headers, *answer_headers),
             limits=inner.limits if limits is None else limits,
             autocommit=(*inner.autocommit, *autocommit),
             pipeline=inner.pipeline if pipeline is None else pipeline,

@@ -131,9 +131,15 @@ class ErrorkitMiddleware:
         response: HttpResponseBase,
         state: RequestState | None = None,
     ) -> HttpResponseBase:
-        # Every success passes here: it only gets its request id.
+        # Every success passes here: it only gets its request id (and the
+        # headers a decorated view announces on every answer).
         if response.status_code >= 400:
             response = self.finish_error(request, response)
+        if state is None:
+            state = state_of(request)
+        if state.answer_headers:
+            for name, value in state.answer_headers.items():
+                response.setdefault(name, value)
         response[errorkit_settings.REQUEST_ID_HEADER] = assign_request_id(
             request, state
         )

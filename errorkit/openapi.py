@@ -191,7 +191,24 @@ class AutoSchema(SpectacularAutoSchema):
                     response.setdefault("headers", {}).update(RATELIMIT_HEADERS)
         for status, classes in sorted(errors.items()):
             responses.setdefault(str(status), self.error_response(status, classes))
+        self.add_answer_headers(responses)
         return responses
+
+    def add_answer_headers(self, responses: dict[str, Any]) -> None:
+        """The headers every answer of the view carries, on every response."""
+        declared = declarations_of(self.view_method()).answer_headers
+        if not declared:
+            return
+        headers = {
+            header.name: {
+                "schema": {"type": "string", "enum": [header.value]},
+                "description": header.description,
+            }
+            for header in declared
+        }
+        for response in responses.values():
+            if isinstance(response, dict):
+                response.setdefault("headers", {}).update(headers)
 
     # Summaries and descriptions from docstrings: the first line of the
     # method's (else the view's) docstring is the summary, the rest the

@@ -44,9 +44,10 @@ from django.http import HttpResponse
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
-from .declarations import HeaderParameter, declarations_of, declare
+from .declarations import HeaderParameter, ResponseHeader, declarations_of, declare
 from .exceptions import APIError
 from .outcomes import drf_answer_to, is_success, run_view
+from .state import state_of
 from .view_requests import find_request
 
 
@@ -101,6 +102,9 @@ class Phase:
     records_success: ClassVar[bool] = False
     # The rate limits the phase checks, for the schema's declarations.
     limits: tuple[Any, ...] = ()
+    # Headers every answer of the view carries while the phase is on it (its
+    # errors and crashes included), such as idempotency's announcement.
+    answer_headers: ClassVar[tuple[ResponseHeader, ...]] = ()
 
     def begin(self, call: Call) -> Step | HttpResponse:
         """Start the phase: a ``Step``, or an answer that ends the call here
@@ -118,7 +122,7 @@ class Phase:
 class Pipeline:
     """The phases of one view, in stage order, and the function that runs them."""
 
-    __slots__ = ("view", "phases", "records_success", "entry")
+    __slots__ = ("view", "phases", "records_success", "answer_headers", "entry")
 
     def __init__(self, view: Callable[..., Any], phases: tuple[Phase, ...]) -> None:
         self.view = view
@@ -126,6 +130,11 @@ class Pipeline:
         # Whether a phase writes with the success: the view then runs in a
         # transaction. Known when the view is decorated, not on each call.
         self.records_success = any(phase.records_success for phase in phases)
+        self.answer_headers = {
+            header.name: header.value
+            for phase in self.phases
+            for header in phase.answer_headers
+        }
         self.entry: Callable[..., Any] = self._make_entry()
 
     def adding(self, phase: Phase) -> Pipeline:
@@ -157,8 +166,20 @@ class Pipeline:
 
     # -- a call --------------------------------------------------------------
 
-    def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> HttpResponse:
+    def start(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Call:
         call = Call(find_request(args, self.phases[-1].name), args, kwargs)
+        if self.answer_headers:
+            # On the request's state, so that the middleware puts them on
+            # whatever answers it: a crash's 500 is made outside the pipeline.
+            state = state_of(call.request)
+            state.answer_headers = {
+                **(state.answer_headers or {}),
+                **self.answer_headers,
+            }
+        return call
+
+    def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> HttpResponse:
+        call = self.start(args, kwargs)
         steps: list[Step] = []
         try:
             response = self.begin(call, steps)
@@ -174,7 +195,7 @@ class Pipeline:
         self, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> HttpResponse:
         # Only rate limits reach here: their counting is synchronous I/O.
-        call = Call(find_request(args, self.phases[-1].name), args, kwargs)
+        call = self.start(args, kwargs)
         steps: list[Step] = []
         response = await sync_to_async(self.begin)(call, steps)
         if response is None:
@@ -265,6 +286,7 @@ def add_phase(
         view,
         *errors,
         headers=headers,
+        answer_headers=phase.answer_headers,
         limits=tuple(limit for each in pipeline.phases for limit in each.limits),
         autocommit=(phase.name,) if autocommit else (),
         pipeline=pipeline,

@@ -30,6 +30,10 @@ class RequestState:
     error: Error | None = None
     # The unhandled exception Django reported (got_request_exception).
     exception: BaseException | None = None
+    # Headers every answer to the request carries, whatever it is (a success,
+    # an error, the 500 of a crash): the middleware puts them on the response.
+    # Set by a decorated view's pipeline (errorkit.pipeline) when it starts.
+    answer_headers: dict[str, str] | None = None
     # The billing app's charge for this request (errorkit.billing), if any.
     charge: Any = None
 

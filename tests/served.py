@@ -18,10 +18,13 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
+import httpx
 import requests
 
 from tests.services import POSTGRES_URL
@@ -247,6 +250,143 @@ class TCPProxy:
     def close(self) -> None:
         self.cut()
         self.listener.close()
+
+
+# Headers a proxy sets itself, per hop, rather than passing on.
+_HOP_HEADERS = frozenset(
+    {
+        "connection",
+        "content-encoding",
+        "content-length",
+        "date",
+        "host",
+        "keep-alive",
+        "server",
+        "transfer-encoding",
+    }
+)
+LOST_ANSWER = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+
+
+class Recorder(httpx.HTTPTransport):
+    """A real transport that notes when each request left, when its answer
+    came, and what the answer was: what the server saw, from outside."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[dict[str, Any]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        sent = time.monotonic()
+        response = super().handle_request(request)
+        response.read()
+        self.log.append(
+            {
+                "sent": sent,
+                "answered": time.monotonic(),
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "key": request.headers.get("Idempotency-Key"),
+                "retry_after": response.headers.get("Retry-After"),
+                "supported": response.headers.get("Idempotency-Supported"),
+                "ratelimit": response.headers.get("RateLimit"),
+            }
+        )
+        return response
+
+    def statuses(self) -> list[int]:
+        return [entry["status"] for entry in self.log]
+
+    def keys(self) -> set[str | None]:
+        return {entry["key"] for entry in self.log}
+
+
+class LosingProxy(ThreadingHTTPServer):
+    """An HTTP proxy in front of a served app (``target``, its base URL): it
+    forwards every request and passes the answer back, except the requests
+    ``lose_next(method, path)`` names: those are forwarded and run, then
+    answered with the proxy's own HTML 502 (no JSON body, none of the app's
+    headers), the answer a flaky load balancer loses. ``seen`` lists each
+    request's method, path and the status the proxy answered."""
+
+    daemon_threads = True
+
+    def __init__(self, target: str) -> None:
+        self.target = target.rstrip("/")
+        self.lock = threading.Lock()
+        self.to_lose: list[tuple[str, str]] = []
+        self.seen: list[tuple[str, str, int]] = []
+        super().__init__(("127.0.0.1", 0), _LosingHandler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def lose_next(self, method: str, path: str) -> None:
+        """Lose the answer of the next ``method`` request to ``path`` (no query)."""
+        with self.lock:
+            self.to_lose.append((method.upper(), path))
+
+    def loses(self, method: str, path: str) -> bool:
+        with self.lock:
+            if (method, path) in self.to_lose:
+                self.to_lose.remove((method, path))
+                return True
+            return False
+
+    def note(self, method: str, path: str, status: int) -> None:
+        with self.lock:
+            self.seen.append((method, path, status))
+
+    def close(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def __enter__(self) -> LosingProxy:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class _LosingHandler(BaseHTTPRequestHandler):
+    server: LosingProxy
+
+    def forward(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        answer = httpx.request(
+            self.command,
+            self.server.target + self.path,
+            headers={
+                k: v for k, v in self.headers.items() if k.lower() not in _HOP_HEADERS
+            },
+            content=self.rfile.read(length),
+            timeout=60,
+        )
+        path = self.path.split("?", 1)[0]
+        if self.server.loses(self.command, path):
+            # The app ran the request and answered; the caller never hears it.
+            self.server.note(self.command, path, 502)
+            self.reply(502, LOST_ANSWER, {"Content-Type": "text/html"})
+            return
+        self.server.note(self.command, path, answer.status_code)
+        self.reply(answer.status_code, answer.content, answer.headers)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = forward
+
+    def reply(self, status: int, body: bytes, headers: Mapping[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() not in _HOP_HEADERS:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the test's output stays readable
 
 
 def _setup(username: str, balance: str) -> None:

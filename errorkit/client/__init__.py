@@ -1,10 +1,12 @@
 """errorkit.client: a caller's client for any API that follows errorkit's
 error contract, sync and async, with the errors page's best practices built
-in: typed errors, text to show a person, retries that honour ``retryAfter``,
-and idempotency keys so that a retry never charges twice.
+in: typed errors, text to show a person, retries that honour ``retryAfter``
+and never repeat a write the server may have done, idempotency keys, and
+calls paced by the ``RateLimit`` header.
 
-Importable without Django: ``pip install "errorkit[client]"`` (httpx and
-tenacity).
+Its own distribution, ``errorkit-client`` (httpx and tenacity; no Django):
+``pip install errorkit-client``, or ``pip install "errorkit[client]"`` beside
+the server package.
 """
 
 from .clients import AsyncClient, Client
@@ -31,8 +33,11 @@ from .errors import (
     UnsupportedMediaTypeError,
 )
 from .messages import user_message
-from .results import Balance, Job, Model, ResponseInfo
+from .responses import Response, ResponseInfo
 from .retries import RetryEvent, RetryPolicy
+
+# Kept in step with errorkit's (a test compares them).
+__version__ = "0.1.0"
 
 __all__ = [
     "APIConnectionError",
@@ -42,19 +47,17 @@ __all__ = [
     "AuthenticationError",
     "BadGatewayError",
     "BadRequestError",
-    "Balance",
     "Client",
     "ConflictError",
     "InsufficientBalanceError",
     "InternalServerError",
-    "Job",
     "MethodNotAllowedError",
-    "Model",
     "NotAcceptableError",
     "NotFoundError",
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "RateLimitError",
+    "Response",
     "ResponseInfo",
     "RetryEvent",
     "RetryPolicy",

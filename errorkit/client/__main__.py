@@ -1,103 +1,136 @@
-"""Call an errorkit API by hand: ``python -m errorkit.client`` (or the
-``errorkit-client`` script).
+"""Call an errorkit API from a shell: ``errorkit-client`` (or
+``python -m errorkit.client``).
 
-    errorkit-client [--base-url URL] [--api-key KEY] [--deadline S] COMMAND
+    errorkit-client [--base-url URL] [--api-key KEY] [--deadline S]
+                    METHOD PATH [--json JSON] [--param NAME=VALUE ...]
+                    [--header NAME:VALUE ...] [--idempotency-key KEY]
+                    [--idempotent | --not-idempotent]
 
-Commands: ``models``, ``model ID``, ``job MODEL [--input JSON]
-[--idempotency-key KEY]``, ``get-job ID``, ``balance``. The key defaults to
-``$ERRORKIT_API_KEY``, the base URL to ``$ERRORKIT_BASE_URL`` or the demo's.
-A result is printed as JSON; a failure prints what to tell a person, the
-error and its request id on stderr, and exits 1 (2 for a bad command line).
+The base URL defaults to ``$ERRORKIT_BASE_URL``, the key to
+``$ERRORKIT_API_KEY`` (so that it is not in the shell's history). The answer's
+body is printed as JSON on stdout and its request id on stderr; a failure
+prints what to tell a person, the error and its request id on stderr and
+exits 1 (2 for a bad command line).
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
-from . import calls
-from .clients import DEFAULT_BASE_URL, Client
+from .clients import Client
 from .errors import APIError
 from .retries import RetryPolicy
+
+METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="errorkit-client", description="Call an errorkit API."
+        prog="errorkit-client",
+        description="Call an API that follows errorkit's error contract.",
     )
     p.add_argument(
-        "--base-url", default=os.environ.get("ERRORKIT_BASE_URL", DEFAULT_BASE_URL)
+        "--base-url",
+        default=os.environ.get("ERRORKIT_BASE_URL"),
+        help="the API's address (default: $ERRORKIT_BASE_URL)",
     )
-    p.add_argument("--api-key", default=os.environ.get("ERRORKIT_API_KEY"))
+    p.add_argument(
+        "--api-key",
+        default=os.environ.get("ERRORKIT_API_KEY"),
+        help="sent as Authorization: Bearer (default: $ERRORKIT_API_KEY)",
+    )
     p.add_argument(
         "--deadline", type=float, default=60.0, help="seconds, retries included"
     )
-    commands = p.add_subparsers(dest="command", required=True)
-    commands.add_parser("models", help="list the models")
-    commands.add_parser("model", help="one model").add_argument("id")
-    job = commands.add_parser("job", help="run a job")
-    job.add_argument("model")
-    job.add_argument("--input", default="null", help="any JSON (default null)")
-    job.add_argument("--idempotency-key")
-    commands.add_parser("get-job", help="one job").add_argument("id")
-    commands.add_parser("balance", help="the account's balance")
+    p.add_argument("method", type=str.upper, choices=METHODS, metavar="METHOD")
+    p.add_argument("path", metavar="PATH", help="such as /v1/orders")
+    p.add_argument("--json", dest="body", help="the JSON body")
+    p.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE", help="query"
+    )
+    p.add_argument(
+        "--header", action="append", default=[], metavar="NAME:VALUE", help="header"
+    )
+    p.add_argument("--idempotency-key", help="default: a new one per call")
+    said = p.add_mutually_exclusive_group()
+    said.add_argument(
+        "--idempotent",
+        dest="idempotent",
+        action="store_const",
+        const=True,
+        help="the endpoint honours Idempotency-Key: retry a write after a 5xx",
+    )
+    said.add_argument(
+        "--not-idempotent",
+        dest="idempotent",
+        action="store_const",
+        const=False,
+        help="never retry a write that may have run",
+    )
     return p
 
 
-def call_of(args: argparse.Namespace) -> calls.Call[Any]:
-    if args.command == "models":
-        return calls.models()
-    if args.command == "model":
-        return calls.model(args.id)
-    if args.command == "job":
-        try:
-            data = json.loads(args.input)
-        except ValueError as exc:
-            raise SystemExit(f"errorkit-client: --input is not JSON: {exc}") from None
-        return calls.create_job(args.model, data, args.idempotency_key)
-    if args.command == "get-job":
-        return calls.job(args.id)
-    return calls.balance()
-
-
-def as_json(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {k: as_json(v) for k, v in dataclasses.asdict(value).items()}
-    if isinstance(value, list):
-        return [as_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: as_json(v) for k, v in value.items()}
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+def pairs(values: list[str], separator: str, what: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for value in values:
+        name, sep, rest = value.partition(separator)
+        if not sep or not name.strip():
+            raise ValueError(f"{what} {value!r} is not NAME{separator}VALUE")
+        found[name.strip()] = rest.strip() if separator == ":" else rest
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    if args.deadline <= 0:
-        parser().error("--deadline must be positive")
+    p = parser()
+    args = p.parse_args(argv)
     try:
-        call = call_of(args)
-    except SystemExit as exc:
-        print(exc, file=sys.stderr)
+        if not args.base_url:
+            raise ValueError("give --base-url or set ERRORKIT_BASE_URL")
+        if args.deadline <= 0:
+            raise ValueError("--deadline must be positive")
+        body: Any = None if args.body is None else json.loads(args.body)
+        params = pairs(args.param, "=", "--param")
+        headers = pairs(args.header, ":", "--header")
+        client = Client(
+            args.base_url,
+            api_key=args.api_key,
+            retry=RetryPolicy(deadline=args.deadline),
+        )
+    except ValueError as exc:  # json.JSONDecodeError is a ValueError
+        what = "--json is not JSON" if isinstance(exc, json.JSONDecodeError) else ""
+        print(f"errorkit-client: {what + ': ' if what else ''}{exc}", file=sys.stderr)
         return 2
-    with Client(
-        args.api_key, args.base_url, retry=RetryPolicy(deadline=args.deadline)
-    ) as client:
+    with client:
         try:
-            result = client.call(call)
+            response = client.request(
+                args.method,
+                args.path,
+                json=body,
+                params=params or None,
+                headers=headers or None,
+                idempotency_key=args.idempotency_key,
+                idempotent=args.idempotent,
+            )
         except APIError as error:
             print(error.user_message, file=sys.stderr)
             print(f"error: {error}", file=sys.stderr)
             print(f"request id: {error.request_id or '-'}", file=sys.stderr)
             return 1
-    print(json.dumps(as_json(result), indent=2, ensure_ascii=False))
+    info = response.info
+    print(
+        f"{response.status_code} request id: {info.request_id or '-'}", file=sys.stderr
+    )
+    if info.replayed:
+        print(f"replayed from request {info.original_request_id}", file=sys.stderr)
+    if response.data is not None:
+        print(json.dumps(response.data, indent=2, ensure_ascii=False))
+    elif response.text:
+        print(response.text)
     return 0
 
 

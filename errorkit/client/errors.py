@@ -61,7 +61,13 @@ class APIError(Exception):
 
 
 class APIConnectionError(APIError):
-    """No answer: the connection was refused, reset or timed out."""
+    """No answer: the connection was refused, reset or timed out. ``sent``:
+    whether the request may have reached the server (False when the
+    connection was never made, so the call surely did not run)."""
+
+    def __init__(self, message: str, *, sent: bool = True, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.sent = sent
 
 
 class APIStatusError(APIError):

@@ -2,8 +2,8 @@
 401 "Sign in or check API key", 402 "Add funds", 429 "Too many requests; retry
 in X seconds", 5xx "try again; contact support with the request id".
 
-Translatable with the standard library's gettext (domain ``errorkit``, in
-``errorkit/locale``): no Django needed.
+Translatable with the standard library's gettext (domain ``errorkit_client``,
+in the client's own ``locale`` folder, shipped with it): no Django needed.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .errors import APIError
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+LOCALE = Path(__file__).resolve().parent / "locale"
+DOMAIN = "errorkit_client"
 
 
 def translator(language: str | None = None) -> gettext.NullTranslations:
     """The catalog for ``language`` (else the environment's), or none."""
     return gettext.translation(
-        "django",  # the same catalog as the server's (errorkit/locale)
+        DOMAIN,
         localedir=LOCALE,
         languages=[language] if language else None,
         fallback=True,
@@ -39,9 +40,11 @@ def user_message(error: APIError, language: str | None = None) -> str:
     if status == 402:
         return _("Add funds to your account to continue.")
     if status == 403:
-        return _("Your API key may not do this.")
+        # One code (forbidden) for a read-only key, a permission, a CSRF
+        # refusal or a host not served: the server's sentence says which.
+        return _("Not allowed: %(message)s") % {"message": error.message}
     if status == 404:
-        return _("Not found: check the ID (for a model, use one from the models list).")
+        return _("Not found: check the address and the IDs in it.")
     if status == 429:
         seconds = math.ceil(error.retry_after) if error.retry_after else 1
         return _("Too many requests; retry in %(seconds)d seconds.") % {

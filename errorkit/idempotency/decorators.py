@@ -7,7 +7,8 @@ draft, Stripe's semantics).
         @errorkit.require_balance(cost=price)
         def post(self, request): ...
 
-On unsafe methods a key of 1-255 printable ASCII characters is claimed, per
+Every answer of such a view says ``Idempotency-Supported: true``. On unsafe
+methods a key of 1-255 printable ASCII characters is claimed, per
 caller, by a committed insert. A repeat of the same request replays the stored
 status, body and headers with ``Idempotent-Replayed: true`` and
 ``Original-Request-ID``; the same key for a different request is 422; a repeat
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 from rest_framework.permissions import SAFE_METHODS
 
 from .. import exceptions as ek
-from ..declarations import HeaderParameter
+from ..declarations import HeaderParameter, ResponseHeader
 from ..installed import require_app
 from ..pipeline import NOTHING, Call, Phase, Stage, Step, add_phase
 from ..state import state_of
@@ -64,6 +65,16 @@ IDEMPOTENCY_KEY = HeaderParameter(
     max_length=255,
 )
 
+# Said on every answer of an idempotent view, errors and crashes included, so
+# that a client knows a retry of an unsafe call with the same key is safe
+# there (errorkit.client remembers it per method and path).
+IDEMPOTENCY_SUPPORTED = ResponseHeader(
+    "Idempotency-Supported",
+    "true",
+    "This operation honours Idempotency-Key: a retry with the same key after "
+    "a lost answer, a 500 or a 502 is never run twice.",
+)
+
 
 @dataclass(frozen=True, eq=False)
 class ClaimPhase(Phase):
@@ -72,6 +83,7 @@ class ClaimPhase(Phase):
     stage: ClassVar[Stage] = Stage.CLAIM
     name: ClassVar[str] = "errorkit.idempotent"
     records_success: ClassVar[bool] = True
+    answer_headers: ClassVar[tuple[ResponseHeader, ...]] = (IDEMPOTENCY_SUPPORTED,)
 
     def begin(self, call: Call) -> Step | HttpResponse:
         request = call.request

@@ -123,3 +123,11 @@ def test_retry_after_as_an_http_date():
     when = datetime.now(timezone.utc) + timedelta(seconds=30)
     seconds = retry_after_of(None, format_datetime(when, usegmt=True))
     assert 28 <= seconds <= 30
+
+
+def test_no_answer_has_no_status_and_says_whether_the_request_left():
+    never = client.APIConnectionError("refused", sent=False)
+    maybe = client.APIConnectionError("reset")
+    assert never.status_code is None and never.sent is False
+    assert maybe.sent is True and maybe.attempts == 1
+    assert str(never) == "refused"

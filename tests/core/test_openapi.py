@@ -329,3 +329,69 @@ def test_every_operation_documents_405_with_its_allow_header():
     assert set(response["content"]["application/json"]["examples"]) == {
         "method_not_allowed"
     }
+
+
+# Headers a view announces on every answer (errorkit.idempotent's
+# Idempotency-Supported is one), declared by a phase of its pipeline.
+
+
+def announcing(view):
+    """A phase-based decorator declaring X-Announced on every answer."""
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    from errorkit.declarations import ResponseHeader
+    from errorkit.pipeline import NOTHING, Phase, Stage, add_phase
+
+    @dataclass(frozen=True, eq=False)
+    class Announces(Phase):
+        stage: ClassVar[Stage] = Stage.LIMIT
+        name: ClassVar[str] = "announces"
+        answer_headers: ClassVar[tuple[ResponseHeader, ...]] = (
+            ResponseHeader("X-Announced", "yes", "Said on every answer."),
+        )
+
+        def begin(self, call):
+            return NOTHING
+
+    return add_phase(view, Announces())
+
+
+class AnnouncingView(APIView):
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=Item, responses={201: Item})
+    @announcing
+    @errorkit.raises(GatewayError)
+    def post(self, request, item_id):
+        return Response({"name": "x"}, status=201)
+
+    @extend_schema(responses=Item)
+    def get(self, request, item_id):
+        return Response({"name": "x"})
+
+
+def test_an_announced_header_is_documented_on_every_answer_of_its_operation():
+    schema = schema_of(
+        path("announcing/<int:item_id>", AnnouncingView.as_view()),
+        path("items", OpenItemView.as_view()),
+    )
+    paths = schema["paths"]
+    announced = paths["/announcing/{item_id}"]["post"]["responses"]
+    # Its success, its errors (the view's own 502 too) and the 500 of a crash.
+    assert {"201", "400", "404", "500", "502"} <= set(announced)
+    for status, response in announced.items():
+        header = response["headers"]["X-Announced"]
+        assert header == {
+            "schema": {"type": "string", "enum": ["yes"]},
+            "description": "Said on every answer.",
+        }, status
+    others = [
+        paths["/announcing/{item_id}"]["get"],
+        paths["/items"]["get"],
+        paths["/items"]["post"],
+    ]
+    for operation in others:
+        for response in operation["responses"].values():
+            assert "X-Announced" not in response.get("headers", {})

@@ -14,9 +14,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.test import RequestFactory
+from django.urls import path
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 import errorkit
-from errorkit.pipeline import Call, Phase, Stage, Step, add_phase, pipeline_of
+from errorkit.declarations import ResponseHeader, declarations_of
+from errorkit.pipeline import (
+    NOTHING,
+    Call,
+    Phase,
+    Stage,
+    Step,
+    add_phase,
+    pipeline_of,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -173,3 +185,79 @@ def test_stacked_limits_in_any_order_are_one_check_on_the_innermost_view():
     first = view(RequestFactory().get("/v1/x"))
     assert first.status_code == 200 and "RateLimit" in first
     assert view(RequestFactory().get("/v1/x")).status_code == 429
+
+
+# Headers a phase announces on every answer (errorkit.idempotent's
+# Idempotency-Supported is one): a generic mechanism of core's pipeline.
+
+ANNOUNCED = ResponseHeader("X-Announced", "yes", "Said on every answer.")
+
+
+@dataclass(frozen=True, eq=False)
+class Announces(Phase):
+    stage: ClassVar[Stage] = Stage.LIMIT
+    name: ClassVar[str] = "announces"
+    answer_headers: ClassVar[tuple[ResponseHeader, ...]] = (ANNOUNCED,)
+
+    def begin(self, call: Call) -> Step:
+        return NOTHING
+
+
+def announcing(view: Any) -> Any:
+    """The test's decorator: ``Announces`` on ``view``."""
+    return add_phase(view, Announces())
+
+
+def crash(request):
+    raise RuntimeError("a bug")
+
+
+def ok(request):
+    return HttpResponse(status=201)
+
+
+class CrashView(APIView):
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @announcing
+    def get(self, request):
+        raise RuntimeError("a bug in a DRF view")
+
+    def post(self, request):
+        return Response({"ok": True}, status=201)
+
+
+# The URLconf of the tests that call through the middleware (pytest.mark.urls),
+# with errorkit's 500 handler as a project names it.
+urlpatterns = [
+    path("v1/announced/crash", announcing(crash)),
+    path("v1/announced/ok", announcing(ok)),
+    path("v1/plain/crash", crash),
+    path("v1/announced/drf", CrashView.as_view()),
+]
+handler500 = "errorkit.views.handler500"
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("url", ["/v1/announced/crash", "/v1/announced/drf"])
+def test_a_phases_answer_header_is_on_the_500_of_a_crash_outside_it(client, url):
+    response = client.get(url)
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == "internal_error"
+    assert response["X-Announced"] == "yes"
+
+
+@pytest.mark.urls(__name__)
+def test_a_phases_answer_header_is_on_its_success_and_nowhere_else(client):
+    assert client.get("/v1/announced/ok")["X-Announced"] == "yes"
+    assert "X-Announced" not in client.get("/v1/plain/crash")
+    # The same view's method without the phase does not say it.
+    assert "X-Announced" not in client.post("/v1/announced/drf")
+
+
+def test_a_phases_answer_headers_are_declared_for_the_schema():
+    entry = announcing(add_phase(ok, Later([])))
+    assert declarations_of(entry).answer_headers == (ANNOUNCED,)
+    assert declarations_of(add_phase(ok, Later([]))).answer_headers == ()

@@ -1,9 +1,11 @@
 """What a team installs: the wheel and the sdist as built (python -m build),
 checked by twine, and the wheel installed into a fresh virtualenv where the
-README's quickstart answers with errorkit's JSON body."""
+README's quickstart answers with errorkit's JSON body; and the caller's
+distribution, errorkit-client, which installs no Django."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tarfile
@@ -35,6 +37,19 @@ def dist(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def client_dist(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("client-dist")
+    run(sys.executable, "-m", "build", "--outdir", out, ROOT / "errorkit" / "client")
+    run(sys.executable, "-m", "twine", "check", "--strict", *sorted(out.iterdir()))
+    return out
+
+
+def fresh_venv(path: Path) -> Path:
+    venv.create(path, with_pip=True)
+    return path / "bin" / "python"
+
+
 def test_the_wheel_has_the_package_and_nothing_else(dist):
     import errorkit
 
@@ -51,6 +66,9 @@ def test_the_wheel_has_the_package_and_nothing_else(dist):
     assert not [
         n for n in names if n.startswith(("tests/", "demo_project/", "benchmarks/"))
     ]
+    # The client is errorkit-client's: two distributions never own one file.
+    assert not [n for n in names if n.startswith("errorkit/client/")]
+    assert not [n for n in names if n.endswith("entry_points.txt")]
 
 
 def test_the_sdist_has_no_test_that_could_not_run(dist):
@@ -132,3 +150,93 @@ def test_the_wheel_installs_and_the_quickstart_works(dist, tmp_path):
     assert status == 404 and body["error"] == "model_not_found"
     assert body["message"] == "No model 'x'. Use GET /v1/models." and body["requestId"]
     assert missing == 404 and unknown["error"] == "not_found"
+
+
+def test_the_client_distribution_is_the_client_alone_at_errorkits_version(
+    client_dist,
+):
+    import errorkit
+    import errorkit.client
+
+    assert errorkit.client.__version__ == errorkit.__version__
+    (wheel,) = client_dist.glob("errorkit_client-*.whl")
+    assert wheel.name.startswith(f"errorkit_client-{errorkit.__version__}-")
+    names = zipfile.ZipFile(wheel).namelist()
+    package = [n for n in names if not n.startswith("errorkit_client-")]
+    assert package and all(n.startswith("errorkit/client/") for n in package)
+    assert "errorkit/__init__.py" not in names  # errorkit is the server's
+    assert any(n.endswith("licenses/LICENSE") for n in names)
+    assert (ROOT / "errorkit" / "client" / "LICENSE").read_text() == (
+        ROOT / "LICENSE"
+    ).read_text()
+    assert "errorkit/client/py.typed" in names
+    for language in ("fr", "de"):
+        assert f"errorkit/client/locale/{language}/LC_MESSAGES/errorkit_client.mo" in (
+            names
+        )
+    metadata = zipfile.ZipFile(wheel).read(
+        f"errorkit_client-{errorkit.__version__}.dist-info/METADATA"
+    )
+    requires = [
+        line.split(":", 1)[1].strip().lower()
+        for line in metadata.decode().splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
+    assert sorted(r.split(">")[0] for r in requires) == ["httpx", "tenacity"]
+
+
+CALLER = """
+import json
+import httpx
+from errorkit.client import Client, InsufficientBalanceError, RetryPolicy
+from errorkit.client.messages import user_message
+
+def answer(request):
+    return httpx.Response(402, json={"error": "insufficient_balance",
+        "message": "Add funds.", "requestId": "req-1"})
+
+api = Client("https://api.example.com", api_key="sk_test",
+             transport=httpx.MockTransport(answer))
+try:
+    api.post("/v1/orders", json={"sku": "tea"})
+except InsufficientBalanceError as error:
+    print(json.dumps([error.status_code, error.attempts, error.request_id,
+                      user_message(error, "fr")]))
+"""
+
+
+def test_the_client_installs_without_django_and_calls_an_api(client_dist, tmp_path):
+    (wheel,) = client_dist.glob("errorkit_client-*.whl")
+    python = fresh_venv(tmp_path / "venv")
+    run(python, "-m", "pip", "install", "--quiet", wheel)
+    installed = {
+        p["name"].lower()
+        for p in json.loads(run(python, "-m", "pip", "list", "--format=json"))
+    }
+    assert {"errorkit-client", "httpx", "tenacity"} <= installed
+    assert not installed & {"django", "djangorestframework", "django-ratelimit"}
+    assert "errorkit" not in installed
+    printed = run(python, "-c", CALLER, cwd=tmp_path)
+    status, attempts, request_id, french = json.loads(printed)
+    assert (status, attempts, request_id) == (402, 1, "req-1")
+    assert french == "Ajoutez des fonds à votre compte pour continuer."
+    usage = run(tmp_path / "venv" / "bin" / "errorkit-client", "--help")
+    assert "METHOD" in usage and "--base-url" in usage
+
+
+def test_the_client_extra_installs_the_client_beside_the_server(
+    dist, client_dist, tmp_path
+):
+    (server,) = dist.glob("errorkit-*.whl")
+    python = fresh_venv(tmp_path / "venv")
+    run(
+        python,
+        *("-m", "pip", "install", "--quiet", "--find-links", client_dist),
+        f"errorkit[client] @ {server.as_uri()}",
+    )
+    code = (
+        "import errorkit, errorkit.client, django\n"
+        "print(errorkit.__version__ == errorkit.client.__version__,"
+        " errorkit.client.Client.__name__)"
+    )
+    assert run(python, "-c", code, cwd=tmp_path).split() == ["True", "Client"]

@@ -126,3 +126,40 @@ class AccountView(APIView):
                 "currency": funds.currency,
             }
         )
+
+
+class NoteCrashed(RuntimeError):
+    """A note's deliberate bug, after its row is written."""
+
+
+def write_note(request: Request) -> Response:
+    """Write a note (a Task of kind "note", free); crash after the write when
+    the body says ``{"crash": true}``: a write a retry would do twice."""
+    body = request.data if isinstance(request.data, dict) else {}
+    task = Task.objects.create(
+        owner=request.user, kind="note", payload=body, result=None, cost=Decimal(0)
+    )
+    if body.get("crash") is True:
+        raise NoteCrashed("crash after writing a note")
+    return Response(as_dict(task), status=201)
+
+
+class NoteList(APIView):
+    """POST /v1/notes: NOT idempotent (no errorkit.idempotent, so no
+    Idempotency-Supported): a client must never repeat a call that may have
+    written."""
+
+    def post(self, request: Request) -> Response:
+        return write_note(request)
+
+
+# Three notes per five seconds per API key, for the clients' pacing tests.
+PACED_NOTES_RATE = "3/5s"
+
+
+class PacedNoteList(APIView):
+    """POST /v1/paced-notes: the same notes, rate-limited, still not idempotent."""
+
+    @errorkit.ratelimit(rate=PACED_NOTES_RATE, key="api_key", name="paced-notes")
+    def post(self, request: Request) -> Response:
+        return write_note(request)
