@@ -19,6 +19,8 @@ from typing import Any, ClassVar
 
 import httpx
 
+from .messages import user_message
+
 
 class APIError(Exception):
     """Anything a call could not do."""
@@ -50,8 +52,6 @@ class APIError(Exception):
 
     @property
     def user_message(self) -> str:
-        from .messages import user_message
-
         return user_message(self)
 
     def __str__(self) -> str:

@@ -11,10 +11,20 @@ from __future__ import annotations
 import gettext
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .errors import APIError
+
+class Failure(Protocol):
+    """What a message is made from (an ``APIError``): read only, so that
+    this module needs nothing of errors.py, which imports it."""
+
+    @property
+    def status_code(self) -> int | None: ...
+
+    message: str
+    retry_after: float | None
+    request_id: str
+
 
 LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "errorkit_client"
@@ -30,7 +40,7 @@ def translator(language: str | None = None) -> gettext.NullTranslations:
     )
 
 
-def user_message(error: APIError, language: str | None = None) -> str:
+def user_message(error: Failure, language: str | None = None) -> str:
     _ = translator(language).gettext
     status = error.status_code
     if status is None:
