@@ -22,7 +22,7 @@ from .atomic_requests import (
 )
 from .compat.django import non_atomic_aliases
 from .compat.drf import api_view_function
-from .conf import OPTIONAL_APP_PREFIXES, SETTINGS_NAME, errorkit_settings, owning_app
+from .conf import SETTINGS_NAME, errorkit_settings, optional_apps, owning_app
 from .parsers import unprotected_json_parsers
 from .urlconf import routed_views
 
@@ -158,10 +158,6 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     return messages
 
 
-# Dotted paths into an optional app, where settings name its classes.
-_OPTIONAL_APPS = tuple(sorted(set(OPTIONAL_APP_PREFIXES.values())))
-
-
 def _dotted_paths(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -183,7 +179,8 @@ def check_optional_apps_named(
     messages: list[CheckMessage] = []
     for setting, value in sources.items():
         for path in _dotted_paths(value):
-            app = next((a for a in _OPTIONAL_APPS if path.startswith(a + ".")), None)
+            # A dotted path into an optional app, where a setting names a class.
+            app = next((a for a in optional_apps() if path.startswith(a + ".")), None)
             if app is None or apps.is_installed(app):
                 continue
             messages.append(

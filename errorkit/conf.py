@@ -16,6 +16,10 @@ value.
 
 from __future__ import annotations
 
+import functools
+import pkgutil
+from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -76,23 +80,26 @@ DEFAULTS: dict[str, Any] = {
 
 IMPORT_STRINGS: frozenset[str] = frozenset({"FORMATTER", "EXCEPTION_HANDLER_CLASS"})
 
-# The optional app that owns each key prefix: a key of an app that is not
-# installed is an error whose hint names the app (errorkit.E001).
-OPTIONAL_APP_PREFIXES: dict[str, str] = {
-    "API_KEY_": "errorkit.keys",
-    "BALANCE_": "errorkit.billing",
-    "IDEMPOTENCY_": "errorkit.idempotency",
-    "INCIDENT": "errorkit.incidents",
-    "SCRUB_": "errorkit.incidents",
-}
+
+@functools.cache
+def optional_apps() -> dict[str, frozenset[str]]:
+    """errorkit's optional apps, installed or not, each with the settings keys
+    its ``conf`` module declares: found in errorkit's package, so that core
+    names none of them, and a key of an app that is not installed gets a hint
+    naming the app (errorkit.E001). A ``conf`` module is a plain dict of
+    defaults, safe to read without the app."""
+    package = Path(__file__).resolve().parent
+    found: dict[str, frozenset[str]] = {}
+    for module in pkgutil.iter_modules([str(package)]):
+        if module.ispkg and (package / module.name / "conf.py").is_file():
+            conf = import_module(f"errorkit.{module.name}.conf")
+            found[f"errorkit.{module.name}"] = frozenset(conf.DEFAULTS)
+    return found
 
 
 def owning_app(key: str) -> str | None:
-    """The optional app whose setting ``key`` is, by its prefix."""
-    for prefix, app in OPTIONAL_APP_PREFIXES.items():
-        if key.startswith(prefix):
-            return app
-    return None
+    """The optional app whose setting ``key`` is."""
+    return next((app for app, keys in optional_apps().items() if key in keys), None)
 
 
 def perform_import(value: Any, setting_name: str) -> Any:

@@ -2,9 +2,9 @@
 
 Each decorator (``errorkit.ratelimit``, ``require_balance``, ``idempotent``,
 ``errorkit.raises``) leaves a ``Declarations`` on the function it returns, as
-``view.errorkit``, merged with those of the view it wraps. The OpenAPI schema
-(``errorkit.openapi.AutoSchema``) documents an operation's errors and request
-headers from it::
+``view.errorkit_declarations``, merged with those of the view it wraps. The
+OpenAPI schema (``errorkit.openapi.AutoSchema``) documents an operation's
+errors and request headers from it::
 
     class ModelNotFound(errorkit.NotFound):
         default_code = "model_not_found"
@@ -26,7 +26,8 @@ from .exceptions import APIError
 
 View = TypeVar("View", bound=Callable[..., Any])
 
-ATTRIBUTE = "errorkit"
+# Not "errorkit": that is the request state's attribute (errorkit.state).
+ATTRIBUTE = "errorkit_declarations"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.signals import got_request_exception
-from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.log import log_response
 from rest_framework.request import Request
@@ -21,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from . import exceptions as ek
+from .compat.drf import django_request
 from .conf import errorkit_settings
 from .conversion import convert_exception
 from .formatting import Error
@@ -42,7 +42,7 @@ class ExceptionHandler:
             context["request"] if isinstance(context.get("request"), Request) else None
         )
         self.request: HttpRequest | None = (
-            self.drf_request._request
+            django_request(self.drf_request)
             if self.drf_request is not None
             else context.get("request")
         )
@@ -156,11 +156,7 @@ class ExceptionHandler:
 
     def set_rollback(self) -> None:
         # As DRF's handler: the request's atomic block, if any, is rolled back.
-        # Only a database with ATOMIC_REQUESTS has one; asking every
-        # connection (DRF's way) costs more than the rest of a 404. These are
-        # the dicts the connections use (settings_dict), so they stay true.
-        if any(db.get("ATOMIC_REQUESTS") for db in connections.settings.values()):
-            set_rollback()
+        set_rollback()
 
 
 def json_error_response(

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import translation
 
 from .body_size import body_size_error, has_body
+from .compat.django import mark_logged, was_logged
 from .conf import errorkit_settings
 from .conversion import convert_exception
 from .handlers import error_response, json_error_response
@@ -22,7 +23,7 @@ from .pages import error_for_page
 from .problems import problem_response, wants_problem
 from .request_id import assign_request_id, current_request_id
 from .routing import classify, is_json_response_type, media_type
-from .signals import api_request_started, error_response_finished
+from .signals import _api_request_started, error_response_finished
 from .state import RequestState, state_of
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
@@ -106,7 +107,7 @@ class ErrorkitMiddleware:
         # Sent only for a body, the one thing its receivers keep: a signal's
         # dispatch would cost every GET more than the rest of the middleware.
         # (A caching signal answers at once when no one listens.)
-        api_request_started.send(type(self), request=request)
+        _api_request_started.send(type(self), request=request)
         return None
 
     def process_exception(
@@ -153,17 +154,16 @@ class ErrorkitMiddleware:
             replaced, response = response, error_response(request, error)
             # Django logged the page it rendered; the JSON replacing it is the
             # same answer and must not be logged a second time.
-            if getattr(replaced, "_has_been_logged", False):
-                # Django's own (untyped) flag: log_response() skips the response.
-                response._has_been_logged = True  # type: ignore[attr-defined]
+            if was_logged(replaced):
+                mark_logged(response)
         elif self.rendered_otherwise(request, response):
             # errorkit's error, rendered by a view's own renderer (an OpenAPI
             # document's, say): the error body is application/json, always.
-            logged = getattr(response, "_has_been_logged", False)
+            logged = was_logged(response)
             rendered = state_of(request).error
             assert rendered is not None  # rendered_otherwise() saw it
             response = json_error_response(rendered)
-            response._has_been_logged = logged  # type: ignore[attr-defined]
+            mark_logged(response, logged)
         if wants_problem(request):
             response = self.as_problem(request, response)
         return response
@@ -177,9 +177,9 @@ class ErrorkitMiddleware:
         error = state_of(request).error
         if error is None or error.status != response.status_code or response.streaming:
             return response
-        logged = getattr(response, "_has_been_logged", False)
+        logged = was_logged(response)
         problem = problem_response(request, error, response)
-        problem._has_been_logged = logged  # type: ignore[attr-defined]
+        mark_logged(problem, logged)
         return problem
 
     @staticmethod

@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, get_doc
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -39,6 +38,7 @@ from rest_framework.permissions import (
 )
 
 from . import exceptions as ek
+from .compat.spectacular import HookedAutoSchema
 from .conf import errorkit_settings
 from .conversion import WRONG_HOST
 from .declarations import HeaderParameter, declarations_of
@@ -177,11 +177,10 @@ def header_parameter(header: HeaderParameter) -> OpenApiParameter:
     )
 
 
-class AutoSchema(SpectacularAutoSchema):
+class AutoSchema(HookedAutoSchema):
     """drf-spectacular's AutoSchema, with errorkit's error responses."""
 
-    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
-        responses = super()._get_response_bodies(direction)
+    def response_bodies(self, responses: dict[str, Any], direction: Any) -> Any:
         if direction != "response" or not self.answers_with_errorkit():
             return responses
         errors = self.error_classes()
@@ -232,12 +231,7 @@ class AutoSchema(SpectacularAutoSchema):
     # Types a generated client can use: any JSON as any JSON, and money
     # (a DecimalField with min_value >= 0) as a non-negative decimal string.
 
-    def _map_serializer_field(
-        self, field: Any, direction: Any, bypass_extensions: bool = False
-    ) -> dict[str, Any]:
-        schema = dict(
-            super()._map_serializer_field(field, direction, bypass_extensions)
-        )
+    def serializer_field(self, schema: dict[str, Any], field: Any) -> dict[str, Any]:
         if isinstance(field, serializers.JSONField) and "type" not in schema:
             return {**ANY_JSON, **{k: v for k, v in schema.items() if k != "oneOf"}}
         if isinstance(field, serializers.DecimalField):

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 from . import exceptions as ek
+from .compat.django import csrf_accepted
 from .conversion import WRONG_HOST, error_for_status
 
 CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
@@ -59,7 +60,7 @@ def rejected_by_csrf(request: HttpRequest, response: HttpResponseBase) -> bool:
         return False
     if CSRF_MIDDLEWARE not in settings.MIDDLEWARE:
         return False
-    if getattr(request, "csrf_processing_done", False):
+    if csrf_accepted(request):
         return False
     # Set once the URL is resolved, before any middleware's process_view: a
     # 403 answered earlier (no view chosen yet) is not a CSRF refusal.

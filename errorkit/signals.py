@@ -2,6 +2,10 @@
 
 Core sends these and never imports the apps that listen: with only
 ``errorkit`` installed no one listens and sending costs next to nothing.
+
+``error_response_finished`` is public: a project may listen to it too. The
+names with a leading underscore are private protocols between errorkit's own
+apps (as allauth's ``_add_email``): they may change in any release.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from django.dispatch import Signal
 # nothing is there to keep, and a GET need not pay for the dispatch.
 # Its receivers are cached per sender (the middleware class): the dispatch
 # is on every request with a body.
-api_request_started = Signal(use_caching=True)
+_api_request_started = Signal(use_caching=True)
 
 # An answer of status 400 or more is leaving ErrorkitMiddleware (``request``,
 # ``response``), after the view's transaction ended. Receivers must not raise:
@@ -27,4 +31,4 @@ error_response_finished = Signal()
 # server's id of the call that lost its claim, presumed dead; see
 # errorkit.pipeline). The billing app voids that call's hold here, before the
 # retry places its own: a rerun is charged at most once in all.
-request_superseded = Signal()
+_request_superseded = Signal()

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .compat.drf import django_request
+
 if TYPE_CHECKING:
     from .formatting import Error
 
@@ -41,7 +43,7 @@ class RequestState:
 def state_of(request: Any) -> RequestState:
     """The request's state, created on first use (Django's or DRF's request)."""
     # DRF's Request forwards reads to its Django request, but not writes.
-    http_request = getattr(request, "_request", request)
+    http_request = django_request(request)
     # getattr with a default: no AttributeError raised on every first use.
     state: RequestState | None = getattr(http_request, ATTRIBUTE, None)
     if state is None:

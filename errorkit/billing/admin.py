@@ -10,28 +10,22 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, QuerySet, Sum
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..admin_links import admin_link
 from ..users import user_search_fields
-from .amounts import MONEY, stored_places, to_amount
+from .amounts import stored_places, to_amount
 from .backends import expire_lapsed_holds, with_unfolded
 from .funds import add_funds
+from .holds import LAPSED, money_sum, state_at
 from .models import CreditAccount, Hold, LedgerEntry
 
 CENT = Decimal("0.01")
-
-
-def _sum_of(queryset: QuerySet, group: str) -> Coalesce:
-    total = queryset.values(group).annotate(total=Sum("amount")).values("total")
-    return Coalesce(
-        Subquery(total), Value(Decimal("0")), output_field=DecimalField(**MONEY)
-    )
 
 
 class AddFundsForm(forms.Form):
@@ -48,7 +42,7 @@ class AddFundsForm(forms.Form):
 class HoldInline(admin.TabularInline):
     model = Hold
     # Tuples: one sequence serves as both (the stubs' lists are invariant).
-    fields = ("reference", "request_id", "amount", "status", "created", "expires_at")
+    fields = ("reference", "request_id", "amount", "state", "created", "expires_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -60,6 +54,13 @@ class HoldInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("status"))
+    def state(self, obj: Hold) -> str:
+        # A lapsed hold is still "active" in its row until the next fold; it
+        # reserves nothing, so it is shown as what it is.
+        state = state_at(obj, timezone.now())
+        return str(_("lapsed")) if state == LAPSED else obj.get_status_display()
 
 
 @admin.register(CreditAccount)
@@ -140,7 +141,7 @@ class CreditAccountAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Fold resolved holds in; mark lapsed ones expired"))
     def expire_holds_action(self, request: HttpRequest, queryset: Any) -> None:
-        total = expire_lapsed_holds()
+        total = expire_lapsed_holds(accounts=queryset)
         self.message_user(
             request,
             _("Lapsed holds worth %s marked expired.") % total,
@@ -173,9 +174,11 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         before = LedgerEntry.objects.filter(
             account=OuterRef("account"), pk__lte=OuterRef("pk")
-        )
+        ).values("account")
         return (
-            super().get_queryset(request).annotate(running=_sum_of(before, "account"))
+            super()
+            .get_queryset(request)
+            .annotate(running=money_sum(before.annotate(t=Sum("amount"))))
         )
 
     @admin.display(description=_("balance after"))

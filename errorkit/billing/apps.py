@@ -9,9 +9,9 @@ class BillingConfig(core.OptionalAppConfig):
     verbose_name = _("errorkit: balances")
 
     def connect(self) -> None:
-        from ..signals import request_superseded
+        from ..signals import _request_superseded
         from .receivers import void_superseded_holds
 
-        request_superseded.connect(
+        _request_superseded.connect(
             void_superseded_holds, dispatch_uid="errorkit.billing.superseded"
         )

@@ -17,22 +17,19 @@ from typing import Any, Protocol
 
 from django.db import transaction
 from django.db.models import (
-    DecimalField,
     F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Round
 from django.utils import timezone
 
 from .. import exceptions as ek
 from ..durability import relax_durability
-from . import pg
-from .amounts import MONEY, PLACES, stored_places
+from . import holds, pg
+from .amounts import PLACES, stored_places
 from .models import CreditAccount, Hold, LedgerEntry
 
 Kind = LedgerEntry.Kind
@@ -206,9 +203,7 @@ class ModelBalanceBackend:
     @staticmethod
     def _post(hold: PlacedHold, charge: Decimal, now: datetime) -> bool:
         """The portable path; ``pg.post`` is the same in one statement."""
-        live = Hold.objects.filter(
-            pk=hold.hold_id, status=Status.ACTIVE, expires_at__gt=now
-        )
+        live = Hold.objects.filter(holds.live(now), pk=hold.hold_id)
         if not live.update(status=Status.POSTED, posted_amount=charge, resolved_at=now):
             return False
         write_entry(
@@ -309,31 +304,19 @@ def account_id_of(owner_id: Any) -> Any:
 
 
 def _to_fold(account_id: Any, now: datetime) -> QuerySet:
-    """The account's holds its stored columns still count wrongly: resolved
-    (posted or voided) but not folded in, or active past their expiry."""
-    return Hold.objects.filter(account_id=account_id).filter(
-        Q(folded=False, status__in=(Status.POSTED, Status.VOIDED))
-        | Q(status=Status.ACTIVE, expires_at__lte=now)
-    )
+    """The account's holds its stored columns still count wrongly."""
+    return Hold.objects.filter(holds.to_fold(now), account_id=account_id)
 
 
 def with_unfolded(accounts: QuerySet, now: datetime | None = None) -> QuerySet:
     """``accounts`` annotated with what their holds not folded in yet change:
     ``spent`` (charged) and ``released`` (no longer held). One statement, so
     it reads the account and its holds at the same instant."""
-    holds = _to_fold(OuterRef("pk"), now or timezone.now()).values("account_id")
+    unfolded = _to_fold(OuterRef("pk"), now or timezone.now()).values("account_id")
     posted = Q(status=Status.POSTED)
     return accounts.annotate(
-        spent=_total(holds.annotate(t=Sum("posted_amount", filter=posted))),
-        released=_total(holds.annotate(t=Sum("amount"))),
-    )
-
-
-def _total(aggregate: QuerySet) -> Coalesce:
-    return Coalesce(
-        Subquery(aggregate.values("t")),
-        Value(Decimal("0")),
-        output_field=DecimalField(**MONEY),
+        spent=holds.money_sum(unfolded.annotate(t=Sum("posted_amount", filter=posted))),
+        released=holds.money_sum(unfolded.annotate(t=Sum("amount"))),
     )
 
 
@@ -401,24 +384,21 @@ def write_entry(
     )
 
 
-def expire_lapsed_holds(now: datetime | None = None) -> Decimal:
+def expire_lapsed_holds(
+    now: datetime | None = None, accounts: QuerySet | None = None
+) -> Decimal:
     """Mark every lapsed hold expired and fold every resolved one in, account
-    by account; the sum no longer held.
+    by account (of ``accounts`` only, when given); the sum no longer held.
 
     Tidiness only: a lapsed hold already stops counting the moment it lapses,
     and reads already count resolved holds.
     """
     now = now or timezone.now()
-    lapsed_or_resolved = Q(folded=False, status__in=(Status.POSTED, Status.VOIDED)) | Q(
-        status=Status.ACTIVE, expires_at__lte=now
-    )
-    accounts = (
-        Hold.objects.filter(lapsed_or_resolved)
-        .values_list("account_id", flat=True)
-        .distinct()
-    )
+    found = Hold.objects.filter(holds.to_fold(now))
+    if accounts is not None:
+        found = found.filter(account__in=accounts)
     total = Decimal("0")
-    for account_id in list(accounts):
+    for account_id in list(found.values_list("account_id", flat=True).distinct()):
         with transaction.atomic():
             total += fold_into_account(account_id, now)
     return total

@@ -117,6 +117,8 @@ class LedgerEntry(models.Model):
         POST = "post", _("post")
         VOID = "void", _("void")
         EXPIRY = "expiry", _("expiry")
+        # Kept for the refunds a later release writes: nothing writes it yet,
+        # and dropping a choice would need a migration for no gain.
         REFUND = "refund", _("refund")
 
     account = models.ForeignKey(

@@ -9,7 +9,7 @@ from .references import reference_of
 
 
 def void_superseded_holds(sender: Any, call_id: str, **kwargs: Any) -> None:
-    """``request_superseded``: a retry took over a dead call's idempotency
+    """``_request_superseded``: a retry took over a dead call's idempotency
     key; that call's hold is voided before the retry places its own, so the
     rerun is charged at most once in all, and the dead one never."""
     if call_id:

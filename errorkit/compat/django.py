@@ -16,3 +16,33 @@ def non_atomic_aliases(view: Any) -> set[str]:
     ``dispatch``.
     """
     return set(getattr(view, "_non_atomic_requests", ()))
+
+
+def was_logged(response: Any) -> bool:
+    """Whether Django's ``log_response()`` has logged ``response``: it sets
+    ``_has_been_logged`` on what it logs, and skips what carries it."""
+    return bool(getattr(response, "_has_been_logged", False))
+
+
+def mark_logged(response: Any, logged: bool = True) -> None:
+    """Make ``log_response()`` treat ``response`` as logged (or not): the JSON
+    that replaces a page Django logged is the same answer, logged once."""
+    response._has_been_logged = logged
+
+
+def csrf_accepted(request: Any) -> bool:
+    """Whether CsrfViewMiddleware accepted ``request``: it sets
+    ``csrf_processing_done`` on each request it lets through."""
+    return bool(getattr(request, "csrf_processing_done", False))
+
+
+def redis_connection_pool(cache_client: Any, write: bool) -> Any:
+    """The redis-py connection pool Django's ``RedisCacheClient`` uses for a
+    read or a write (one per server, made on first use)."""
+    return cache_client._get_connection_pool(write)
+
+
+def redis_client_class(cache_client: Any) -> Any:
+    """The redis-py client class Django's ``RedisCacheClient`` builds its
+    clients with (``redis.Redis``)."""
+    return cache_client._client

@@ -24,3 +24,9 @@ def api_view_function(view_class: type) -> Callable[..., Any] | None:
             if callable(function):
                 return function
     return None
+
+
+def django_request(request: Any) -> Any:
+    """The Django ``HttpRequest`` behind a DRF ``Request`` (DRF keeps it as
+    ``_request``); any other request as it is."""
+    return getattr(request, "_request", request)

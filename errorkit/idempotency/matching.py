@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import RawPostDataException
 
-from ..limits.keys import user_or_ip
+from ..callers import user_or_ip
 
 
 def scope_of(request: Any) -> str:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from .. import exceptions as ek
 from ..conf import errorkit_settings
 from ..durability import on_fresh_connection
-from ..signals import request_superseded
+from ..signals import _request_superseded
 from . import leases
 from .models import IdempotencyRecord
 
@@ -102,7 +102,7 @@ def _claim(
             if taken:
                 # The dead call's money is settled by the server's id of that
                 # call, never by a request id the caller chose (and may reuse).
-                request_superseded.send(IdempotencyRecord, call_id=record.call_id)
+                _request_superseded.send(IdempotencyRecord, call_id=record.call_id)
                 record.claimed_at, record.request_id = now, request_id
                 record.call_id = call_id
                 return record, True

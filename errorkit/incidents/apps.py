@@ -12,13 +12,13 @@ class IncidentsConfig(core.OptionalAppConfig):
     def connect(self) -> None:
         from django.core.signals import got_request_exception
 
-        from ..signals import api_request_started, error_response_finished
+        from ..signals import _api_request_started, error_response_finished
         from .receivers import keep_body, record_response, remember_exception
 
         got_request_exception.connect(
             remember_exception, dispatch_uid="errorkit.incidents.exception"
         )
-        api_request_started.connect(keep_body, dispatch_uid="errorkit.incidents.body")
+        _api_request_started.connect(keep_body, dispatch_uid="errorkit.incidents.body")
         error_response_finished.connect(
             record_response, dispatch_uid="errorkit.incidents.record"
         )

@@ -1,7 +1,7 @@
 """How incidents hook into a request: errorkit.incidents' signal receivers.
 
 Connected in the app's ``ready()``: ``got_request_exception`` keeps the bug,
-``api_request_started`` keeps a small body, ``error_response_finished`` records
+``_api_request_started`` keeps a small body, ``error_response_finished`` records
 the answer once it is made, after the view's transaction (``ATOMIC_REQUESTS``)
 has ended, so an incident survives the request's rollback. Any failure to
 record is logged on ``errorkit.incidents``; the caller still gets its answer.

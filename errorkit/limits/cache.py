@@ -33,6 +33,7 @@ from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.core.exceptions import ImproperlyConfigured
 
+from ..compat.django import redis_client_class, redis_connection_pool
 from ..conf import SETTINGS_NAME, errorkit_settings
 
 # redis-py's options (Django passes OPTIONS to the connection pool) that bound
@@ -58,13 +59,13 @@ class ReusedClientCacheClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        # Django's RedisCacheClient internals (untyped in the stubs): the pool
-        # per server, and the redis client class it builds clients with.
-        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+        # Django's RedisCacheClient internals (errorkit.compat.django): the
+        # pool per server, and the redis client class it builds clients with.
+        pool = redis_connection_pool(self, write)
         client = self._clients.get(id(pool))
         if client is None:
             # Two threads may both build one: the loser's is merely dropped.
-            make = self._client  # type: ignore[attr-defined]
+            make = redis_client_class(self)
             client = self._clients[id(pool)] = make(connection_pool=pool)
         return client
 

@@ -19,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http.response import ResponseHeaders
 from django.utils.module_loading import import_string
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
@@ -277,24 +276,8 @@ def apply_headers(response: Any, states: Sequence[LimitState]) -> None:
     if not states or not errorkit_settings.RATELIMIT_HEADERS:
         return
     policy, current = _header_values(states)
-    headers = getattr(response, "headers", None)
-    store = getattr(headers, "_store", None)
-    if not isinstance(headers, ResponseHeaders) or type(store) is not dict:
-        response["RateLimit-Policy"] = policy
-        response["RateLimit"] = current
-        response["Access-Control-Expose-Headers"] = exposed_value(
-            response.get("Access-Control-Expose-Headers")
-        )
-        return
-    # These go on every limited response, and Django's per-header checks
-    # (charset, newlines) cost about as much as the rest of a limit's own work
-    # (benchmarks/ratelimit.py). The values are integers and a policy name
-    # checked when the limit was declared, so they are stored as
-    # ResponseHeaders.__setitem__ would store them.
-    exposed = store.get("access-control-expose-headers")
-    store["ratelimit-policy"] = ("RateLimit-Policy", policy)
-    store["ratelimit"] = ("RateLimit", current)
-    store["access-control-expose-headers"] = (
-        "Access-Control-Expose-Headers",
-        _EXPOSED if exposed is None else exposed_value(exposed[1]),
+    response["RateLimit-Policy"] = policy
+    response["RateLimit"] = current
+    response["Access-Control-Expose-Headers"] = exposed_value(
+        response.get("Access-Control-Expose-Headers")
     )

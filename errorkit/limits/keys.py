@@ -10,30 +10,10 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from .client_ip import client_ip
+from ..callers import credential_identity, ip_identity, user_identity, user_or_ip
 
 KeyFunc = Callable[[str, Any], Any]
 Key = str | KeyFunc
-
-
-def _user_value(request: Any) -> str | None:
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    return None
-
-
-def _ip_value(request: Any) -> str:
-    return f"ip:{client_ip(request)}"
-
-
-def _api_key_value(request: Any) -> str:
-    # DRF's authenticated credential (errorkit's API key, a DRF Token...); the
-    # cache key is hashed by django-ratelimit, so no secret is stored in clear.
-    auth = getattr(request, "auth", None)
-    if auth is not None and getattr(auth, "pk", None) is not None:
-        return f"key:{type(auth).__name__}:{auth.pk}"
-    return user_or_ip(request)
 
 
 def _header_value(request: Any, name: str) -> str:
@@ -42,20 +22,16 @@ def _header_value(request: Any, name: str) -> str:
 
 
 def _user_key(group: str, request: Any) -> str:
-    return _user_value(request) or "user:anonymous"
+    return user_identity(request) or "user:anonymous"
 
 
 def _ip_key(group: str, request: Any) -> str:
-    return _ip_value(request)
+    return ip_identity(request)
 
 
 def _api_key_key(group: str, request: Any) -> str:
-    return _api_key_value(request)
-
-
-def user_or_ip(request: Any) -> str:
-    """``user:<pk>`` for a signed-in caller, else ``ip:<address>``."""
-    return _user_value(request) or _ip_value(request)
+    # The cache key is hashed by django-ratelimit: no secret is stored.
+    return credential_identity(request)
 
 
 def _user_or_ip_key(group: str, request: Any) -> str:

@@ -74,6 +74,28 @@ def test_the_list_shows_spendable_and_held_money_and_the_holds(staff, api_user):
     account = CreditAccount.objects.get(owner=api_user)
     detail = staff.get(f"{URL}{account.pk}/change/").content.decode()
     assert "hold_" in detail and "active" in detail
+    # The lapsed hold reserves nothing: it is shown as lapsed, not active.
+    assert detail.count(">active<") == 1 and ">lapsed<" in detail
+
+
+def test_expire_holds_action_tidies_the_selected_accounts_only(staff, api_user):
+    from errorkit.billing.funds import add_funds
+    from errorkit.billing.models import Hold
+
+    other = make_user("bob")
+    add_funds(other, "5.00")
+    backend = ModelBalanceBackend()
+    mine = backend.hold(api_user, Decimal("1.00"), timeout=60)
+    theirs = backend.hold(other, Decimal("2.00"), timeout=60)
+    lapse(mine)
+    lapse(theirs)
+    account = CreditAccount.objects.get(owner=api_user)
+    answer = staff.post(
+        URL, {"action": "expire_holds_action", "_selected_action": [account.pk]}
+    )
+    assert answer.status_code == 302
+    assert Hold.objects.get(pk=mine.hold_id).status == "expired"
+    assert Hold.objects.get(pk=theirs.hold_id).status == "active"  # not selected
 
 
 def test_an_account_at_the_largest_balance_reads(staff):

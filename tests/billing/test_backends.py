@@ -11,7 +11,7 @@ from errorkit.billing.backends import HoldNotActive, ModelBalanceBackend
 from errorkit.billing.funds import add_funds, funds_of
 from errorkit.billing.models import Hold, LedgerEntry
 from errorkit.billing.references import reference_of
-from errorkit.signals import request_superseded
+from errorkit.signals import _request_superseded
 from tests.helpers import assert_ledger_adds_up, balance_of, lapse
 from tests.users import make_user
 
@@ -143,7 +143,7 @@ def test_a_superseded_call_has_its_hold_voided_whatever_its_request_id(api_user)
         request_id="same",
         reference=reference_of("alive"),
     )
-    request_superseded.send(None, call_id="dead")
+    _request_superseded.send(None, call_id="dead")
     assert state(api_user) == (Decimal("9.00"), Decimal("1.00"))
     statuses = dict(Hold.objects.values_list("reference", "status"))
     assert statuses == {reference_of("dead"): "voided", reference_of("alive"): "active"}

@@ -92,11 +92,23 @@ def test_settings_must_be_a_dict():
     assert ids(check_settings()) == ["errorkit.E002"]
 
 
-@override_settings(INSTALLED_APPS=CORE_ONLY, ERRORKIT={"INCIDENT_RECORDING": "sync"})
-def test_a_key_of_an_app_not_installed_names_the_app():
-    (message,) = check_settings()
+@pytest.mark.parametrize(
+    ("key", "app"),
+    [
+        ("INCIDENT_RECORDING", "errorkit.incidents"),
+        # No prefix of its app: known because incidents' conf declares it.
+        ("FINDABLE_4XX_CODES", "errorkit.incidents"),
+        ("SCRUB_KEYS", "errorkit.incidents"),
+        ("API_KEY_LAST_USED_INTERVAL", "errorkit.keys"),
+        ("BALANCE_HOLD_TIMEOUT", "errorkit.billing"),
+        ("IDEMPOTENCY_TTL", "errorkit.idempotency"),
+    ],
+)
+def test_a_key_of_an_app_not_installed_names_the_app(key, app):
+    with override_settings(INSTALLED_APPS=CORE_ONLY, ERRORKIT={key: 1}):
+        (message,) = check_settings()
     assert message.id == "errorkit.E001"
-    assert "'errorkit.incidents' to INSTALLED_APPS" in message.hint
+    assert f"{app!r} to INSTALLED_APPS" in message.hint
 
 
 @override_settings(

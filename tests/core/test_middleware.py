@@ -176,16 +176,16 @@ def test_a_broken_content_length_is_400(client):
 
 @pytest.fixture
 def started():
-    from errorkit.signals import api_request_started
+    from errorkit.signals import _api_request_started
 
     seen: list[str] = []
 
     def receiver(sender, request, **kwargs):
         seen.append(request.method)
 
-    api_request_started.connect(receiver, dispatch_uid="tests.started")
+    _api_request_started.connect(receiver, dispatch_uid="tests.started")
     yield seen
-    api_request_started.disconnect(dispatch_uid="tests.started")
+    _api_request_started.disconnect(dispatch_uid="tests.started")
 
 
 def test_api_request_started_is_sent_for_requests_with_a_body(client, started):
