@@ -64,11 +64,11 @@ def recording_off():
         record_response,
         remember_exception,
     )
-    from errorkit.signals import api_request_started, error_response_finished
+    from errorkit.signals import _api_request_started, error_response_finished
 
     hooks = [
         (got_request_exception, remember_exception, "errorkit.incidents.exception"),
-        (api_request_started, keep_body, "errorkit.incidents.body"),
+        (_api_request_started, keep_body, "errorkit.incidents.body"),
         (error_response_finished, record_response, "errorkit.incidents.record"),
     ]
     for signal, _receiver, uid in hooks:
