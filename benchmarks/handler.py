@@ -37,6 +37,7 @@ from rest_framework.views import exception_handler as drf_handler  # noqa: E402
 
 from benchmarks.harness import Row, alternate, micros, publish, ratios, scaled  # noqa: E402
 from benchmarks.incidents import recording_off  # noqa: E402
+from errorkit.compat.drf import django_request  # noqa: E402
 from errorkit.handlers import exception_handler as errorkit_handler  # noqa: E402
 from errorkit.request_id import new_request_id  # noqa: E402
 from errorkit.state import state_of  # noqa: E402
@@ -85,7 +86,9 @@ def context() -> dict:
 
 def drf_default(exc: Exception, ctx: dict):
     # What follows DRF's None: Django's own handling of the exception.
-    return drf_handler(exc, ctx) or response_for_exception(ctx["request"]._request, exc)
+    return drf_handler(exc, ctx) or response_for_exception(
+        django_request(ctx["request"]), exc
+    )
 
 
 def contender(handler: Callable, make_exc: Callable[[], Exception]):

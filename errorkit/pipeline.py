@@ -171,11 +171,13 @@ class Pipeline:
         if self.answer_headers:
             # On the request's state, so that the middleware puts them on
             # whatever answers it: a crash's 500 is made outside the pipeline.
+            # The pipeline's own dict, shared by its calls (only read), unless
+            # another pipeline on the request announced first.
             state = state_of(call.request)
-            state.answer_headers = {
-                **(state.answer_headers or {}),
-                **self.answer_headers,
-            }
+            if state.answer_headers is None:
+                state.answer_headers = self.answer_headers
+            else:
+                state.answer_headers = {**state.answer_headers, **self.answer_headers}
         return call
 
     def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> HttpResponse:

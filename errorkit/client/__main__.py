@@ -22,11 +22,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .calls import METHODS
 from .clients import Client
 from .errors import APIError
 from .retries import RetryPolicy
-
-METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -21,7 +21,9 @@ from .retries import SAFE_METHODS, RetryPolicy, retryable
 # No connection was made: the request never left, whatever its method.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,255}")
-_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
+# Every method a call may use (the command line offers these too).
+METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
+_METHODS = frozenset(METHODS)
 
 
 def endpoint_of(method: str, path: str) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django_ratelimit.exceptions import Ratelimited
 
 from errorkit import views
+from errorkit.compat.django import was_logged
 
 factory = RequestFactory()
 
@@ -46,7 +47,7 @@ def test_handler500_is_generic_json_and_reports_nothing_itself():
     response = views.handler500(factory.get("/v1/x"))
     assert response.status_code == 500
     assert body(response)["error"] == "internal_error"
-    assert not getattr(response, "_has_been_logged", False)
+    assert not was_logged(response)
 
 
 @pytest.mark.parametrize(
