@@ -1,5 +1,5 @@
-"""Links between the admins of errorkit's apps, by URL name: an optional app
-links to another's pages when that app is installed, without importing it."""
+"""Links to admin pages: an app's own, by URL name, or "-" where a page is
+missing. Another app's pages are found through errorkit.customers."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def admin_url(name: str, *args: Any, query: dict[str, str] | None = None) -> str
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def admin_link(name: str, label: str, query: dict[str, str] | None = None) -> str:
-    """An HTML link to an admin page, or "-" when its app is not installed."""
-    url = admin_url(name, query=query)
+def link(url: str | None, label: str) -> str:
+    """An HTML link, or "-" when there is no page to link to (its app is not
+    installed, say)."""
     return format_html('<a href="{}">{}</a>', url, label) if url else "-"

@@ -3,8 +3,9 @@
 One typed object per request, made on first use, instead of attributes
 scattered over the request: the middleware decides ``is_api`` and
 ``request_id``, the handler records the ``error`` it answered, Django's
-``got_request_exception`` leaves the ``exception`` (for incidents), and the
-billing app its ``charge``.
+``got_request_exception`` leaves the ``exception`` (for incidents), and an
+optional app keeps its own data under a name of its own (the billing app its
+``charge``, read as ``request.errorkit.charge``).
 A DRF ``Request`` shares its Django request's state.
 """
 
@@ -36,8 +37,26 @@ class RequestState:
     # an error, the 500 of a crash): the middleware puts them on the response.
     # Set by a decorated view's pipeline (errorkit.pipeline) when it starts.
     answer_headers: dict[str, str] | None = None
-    # The billing app's charge for this request (errorkit.billing), if any.
-    charge: Any = None
+    # Per-app data, by name (see ``keep``); None until an app keeps some.
+    extra: dict[str, Any] | None = None
+
+    def keep(self, name: str, value: Any) -> None:
+        """Keep an app's data for this request, read back as an attribute
+        (``request.errorkit.<name>``): core names no app's data."""
+        if self.extra is None:
+            self.extra = {}
+        self.extra[name] = value
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for a name that is not a field: an app's kept data.
+        extra = None if name == "extra" else self.extra
+        if extra is not None and name in extra:
+            return extra[name]
+        raise AttributeError(
+            f"request.errorkit has no {name!r}: no installed app kept it for "
+            "this request (request.errorkit.charge, say, is there only in a "
+            "view decorated with errorkit.require_balance)."
+        )
 
 
 def state_of(request: Any) -> RequestState:

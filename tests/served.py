@@ -84,6 +84,23 @@ def setup_caller(database_url: str, username: str, balance: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+def pytest_on_fresh_postgres(*paths: str) -> None:
+    """Run test files with a new PostgreSQL database as the default one, in a
+    subprocess; fail unless every test in them passed (none skipped)."""
+    with fresh_postgres() as url:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *paths],
+            cwd=ROOT,
+            env=environment(url),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    assert done.returncode == 0, done.stdout[-5000:]
+    summary = done.stdout.splitlines()[-1]
+    assert " passed" in summary and "skipped" not in summary, summary
+
+
 class Served(str):
     """A served app's base URL, knowing its gunicorn master's pid (whose
     children are the workers)."""

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..admin_links import admin_link
+from ..admin_links import link
+from ..customers import Customer, page_url
 from ..users import user_search_fields
 from .amounts import stored_places, to_amount
 from .backends import expire_lapsed_holds, with_unfolded
@@ -89,11 +90,10 @@ class CreditAccountAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("failures"))
     def failures(self, obj: Any) -> str:
-        # The customer's page of errorkit.incidents, when it is installed.
-        return admin_link(
-            "errorkit_incidents_failedrequest_customer",
+        # The customer's failures page (errorkit.incidents), when installed.
+        return link(
+            page_url("failures", Customer(user=obj.owner.get_username())),
             gettext("Failed requests of this customer"),
-            {"user": obj.owner.get_username()},
         )
 
     @admin.display(description=_("spendable"))

@@ -9,9 +9,13 @@ class BillingConfig(core.OptionalAppConfig):
     verbose_name = _("errorkit: balances")
 
     def connect(self) -> None:
+        from .. import customers
         from ..signals import _request_superseded
+        from .customers import LedgerFunds, ledger_page
         from .receivers import void_superseded_holds
 
         _request_superseded.connect(
             void_superseded_holds, dispatch_uid="errorkit.billing.superseded"
         )
+        customers.register_funds(LedgerFunds())
+        customers.register_page("ledger", ledger_page)

@@ -152,7 +152,8 @@ class HoldPhase(Phase):
         )
         if hold is None:
             raise ek.InsufficientBalance()
-        charge = state.charge = Charge(hold, price.priced)
+        charge = Charge(hold, price.priced)
+        state.keep("charge", charge)
         return HeldFunds(backend, charge)
 
 

@@ -12,7 +12,9 @@ class IncidentsConfig(core.OptionalAppConfig):
     def connect(self) -> None:
         from django.core.signals import got_request_exception
 
+        from .. import customers
         from ..signals import _api_request_started, error_response_finished
+        from .console.triage import failures_page
         from .receivers import keep_body, record_response, remember_exception
 
         got_request_exception.connect(
@@ -22,3 +24,4 @@ class IncidentsConfig(core.OptionalAppConfig):
         error_response_finished.connect(
             record_response, dispatch_uid="errorkit.incidents.record"
         )
+        customers.register_page("failures", failures_page)

@@ -19,6 +19,7 @@ from django.http.request import HttpHeaders
 from django.utils import timezone
 
 from ..conf import errorkit_settings
+from ..customers import key_prefix_of
 from ..state import state_of
 from .fingerprints import fingerprint_of, project_frames, view_name
 from .scrubbing import scrub, scrub_text
@@ -87,7 +88,8 @@ def _code_of(error: Any, status: int) -> str:
 
 
 def _key_prefix(request: HttpRequest) -> str:
-    return str(getattr(getattr(request, "auth", None), "prefix", ""))[:16]
+    # Whichever app holds the keys says which one this was (errorkit.customers).
+    return key_prefix_of(request)[:16]
 
 
 def capture(request: HttpRequest, response: HttpResponseBase) -> Occurrence:

@@ -14,7 +14,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..admin_links import admin_link
+from ..admin_links import link
+from ..customers import Customer, page_url
 from ..users import user_search_fields
 from .api_keys import KEY_PREFIX, PREFIX_LENGTH, create_key, revoke
 from .models import APIKey
@@ -147,11 +148,10 @@ class APIKeyAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("failures"))
     def failures(self, obj: APIKey) -> str:
-        # The customer's page of errorkit.incidents, when it is installed.
-        return admin_link(
-            "errorkit_incidents_failedrequest_customer",
+        # The customer's failures page (errorkit.incidents), when installed.
+        return link(
+            page_url("failures", Customer(key_prefix=obj.prefix)),
             gettext("Failed requests with this key"),
-            {"key": obj.prefix},
         )
 
     @admin.display(description=_("access"), ordering="read_only")

@@ -10,6 +10,11 @@ class KeysConfig(core.OptionalAppConfig):
     verbose_name = _("errorkit: API keys")
 
     def connect(self) -> None:
+        from .. import customers
+        from .customers import APIKeyDirectory, keys_page
+
+        customers.register_keys(APIKeyDirectory())
+        customers.register_page("keys", keys_page)
         if apps.is_installed("drf_spectacular"):
             # drf-spectacular finds authentication extensions by their import.
             from . import openapi  # noqa: F401

@@ -4,10 +4,7 @@ ORM's: both must keep every promise the same."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from tests.served import ROOT, environment, fresh_postgres
+from tests.served import pytest_on_fresh_postgres
 from tests.services import requires_postgres
 
 BILLING_TESTS = [
@@ -24,15 +21,4 @@ BILLING_TESTS = [
 
 @requires_postgres
 def test_the_billing_tests_pass_on_the_postgresql_path():
-    with fresh_postgres() as url:
-        done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-            + BILLING_TESTS,
-            cwd=ROOT,
-            env=environment(url),
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-    assert done.returncode == 0, done.stdout[-5000:]
-    assert " passed" in done.stdout.splitlines()[-1]
+    pytest_on_fresh_postgres(*BILLING_TESTS)

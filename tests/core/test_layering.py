@@ -68,3 +68,57 @@ def test_every_export_is_listed_and_loads():
         if app.split(".")[1] in OPTIONAL and not apps.is_installed(app):
             continue  # core alone: that app's exports say to install it
         assert getattr(errorkit, name) is not None, name
+
+
+# An optional app's modules and templates, by app.
+APP_FILES = {
+    app: sorted(
+        p
+        for p in (PACKAGE / app).rglob("*")
+        if p.suffix in (".py", ".html", ".txt") and "migrations" not in p.parts
+    )
+    for app in OPTIONAL
+}
+
+
+def other_apps(app: str) -> list[str]:
+    return [other for other in OPTIONAL if other != app]
+
+
+@pytest.mark.parametrize(
+    "app,path",
+    [(app, p) for app, paths in APP_FILES.items() for p in paths if p.suffix == ".py"],
+    ids=lambda v: str(v.relative_to(PACKAGE)) if isinstance(v, Path) else v,
+)
+def test_an_optional_app_imports_no_other_optional_app(app, path):
+    # They meet through core's documented hooks (errorkit.customers, signals).
+    others = [f"errorkit.{other}" for other in other_apps(app)]
+    offending = [
+        module
+        for module in imported_modules(path)
+        if any(module == o or module.startswith(o + ".") for o in others)
+    ]
+    assert offending == []
+
+
+@pytest.mark.parametrize(
+    "app,path",
+    [(app, p) for app, paths in APP_FILES.items() for p in paths],
+    ids=lambda v: str(v.relative_to(PACKAGE)) if isinstance(v, Path) else v,
+)
+def test_an_optional_app_names_no_other_apps_models_or_urls(app, path):
+    """No other app's label (``errorkit_keys``, as in ``get_model`` or an
+    admin URL name ``admin:errorkit_keys_apikey_changelist``), model path or
+    template directory in any string of its code or templates."""
+    text = path.read_text()
+    named = [
+        other
+        for other in other_apps(app)
+        if f"errorkit_{other}" in text or f"errorkit.{other}." in text
+    ]
+    assert named == []
+
+
+def test_the_layering_tests_see_each_optional_app():
+    # A renamed folder must not leave a test with nothing to look at.
+    assert all(len(paths) >= 5 for paths in APP_FILES.values())

@@ -210,9 +210,10 @@ def test_recording_an_event_takes_a_bounded_number_of_queries(client):
 def without_upsert(monkeypatch):
     """As on a database without INSERT ... ON CONFLICT ... RETURNING (MySQL)."""
     import errorkit.incidents.storage
+    from errorkit.incidents.counting import Recorder
 
     monkeypatch.setattr(
-        errorkit.incidents.storage, "_can_upsert", lambda connection: False
+        errorkit.incidents.storage, "recorder_for", lambda connection: Recorder()
     )
 
 

@@ -73,3 +73,14 @@ def test_create_api_key_rejects_bad_amounts_without_creating_anything(amount):
     with pytest.raises(CommandError, match="--balance"):
         run_command("create_api_key", login_name("erin"), "--balance", amount)
     assert not users_named(login_name("erin")).exists()
+
+
+def test_a_balance_with_billing_installed_but_not_ready_is_a_clear_error(
+    monkeypatch,
+):
+    from errorkit import customers
+
+    monkeypatch.setattr(customers.hooks, "funds", None)
+    with pytest.raises(CommandError, match="errorkit.billing is installed but not"):
+        run_command("create_api_key", login_name("erin"), "--balance", "5")
+    assert not users_named(login_name("erin")).exists()

@@ -15,9 +15,22 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from errorkit import customers
 from errorkit.installed import require_app
 from errorkit.keys.api_keys import create_key
 from errorkit.users import create_user, find_user, user_argument_help, username_label
+
+
+def billing_funds() -> customers.Funds:
+    """How to add funds: balances are errorkit.billing's, which fills
+    errorkit.customers' hook when it is installed."""
+    try:
+        require_app("errorkit.billing", "create_api_key --balance")
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from None
+    if customers.hooks.funds is None:  # installed, yet its ready() did not run
+        raise CommandError(_("errorkit.billing is installed but not ready."))
+    return customers.hooks.funds
 
 
 class Command(BaseCommand):
@@ -38,17 +51,11 @@ class Command(BaseCommand):
         username = options["username"].strip()
         if not username:
             raise CommandError(_("USERNAME must not be empty."))
-        amount = None
+        amount, funds = None, None
         if options["balance"] is not None:
+            funds = billing_funds()
             try:
-                require_app("errorkit.billing", "create_api_key --balance")
-            except ImproperlyConfigured as exc:
-                raise CommandError(str(exc)) from None
-            from errorkit.billing.amounts import to_amount
-            from errorkit.billing.funds import add_funds
-
-            try:
-                amount = to_amount(options["balance"])
+                amount = funds.parse(options["balance"])
             except ValueError as exc:
                 raise CommandError(_("--balance: %(error)s") % {"error": exc}) from None
         try:
@@ -57,8 +64,10 @@ class Command(BaseCommand):
                 created = user is None
                 if user is None:
                     user = create_user(username)
-                if amount is not None:
-                    account = add_funds(user, amount, note="create_api_key --balance")
+                if amount is not None and funds is not None:
+                    balance, currency = funds.add(
+                        user, amount, note="create_api_key --balance"
+                    )
                 key, secret = create_key(
                     user, name=options["name"], read_only=options["read_only"]
                 )
@@ -76,7 +85,7 @@ class Command(BaseCommand):
         if amount is not None:
             self.stdout.write(
                 _("Balance: %(balance)s %(currency)s.")
-                % {"balance": account.balance, "currency": account.currency}
+                % {"balance": balance, "currency": currency}
             )
         shown = (
             _("New read-only key %(prefix)s… (shown once, keep it secret):")

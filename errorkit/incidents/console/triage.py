@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from ..admin_links import admin_url
-from ..users import username_field
-from .fingerprints import is_project_frame
-from .models import FailedRequest
+from ...admin_links import admin_url
+from ...customers import Customer, key_owner, page_url
+from ..fingerprints import is_project_frame
+from ..models import FailedRequest
 
 # A traceback's frame line, as Python's traceback module writes it.
 FRAME_LINE = re.compile(r'^  File "(?P<file>[^"]*)", line \d+, in ')
@@ -91,36 +90,18 @@ def neighbours(row: FailedRequest) -> dict[str, FailedRequest | None]:
     }
 
 
-def key_owner(prefix: str) -> str:
-    """The name (``USERNAME_FIELD``) of the user owning an API key prefix,
-    when errorkit.keys is installed: what failed requests store as ``user``."""
-    if not prefix or not apps.is_installed("errorkit.keys"):
-        return ""
-    model = apps.get_model("errorkit_keys", "APIKey")
-    owner = model.objects.filter(prefix=prefix).values_list(
-        f"owner__{username_field()}", flat=True
-    )
-    return str(owner.first() or "")
-
-
-@dataclass(frozen=True)
-class Customer:
-    """Whose failures a customer page shows: one API key, or one user."""
-
-    key_prefix: str = ""
-    user: str = ""
-
-    def failures(self) -> QuerySet[FailedRequest]:
-        if self.key_prefix:
-            return FailedRequest.objects.filter(key_prefix=self.key_prefix)
-        return FailedRequest.objects.filter(user=self.user)
+def failures_of(customer: Customer) -> QuerySet[FailedRequest]:
+    """A customer's failed requests: by API key prefix, or by user."""
+    if customer.key_prefix:
+        return FailedRequest.objects.filter(key_prefix=customer.key_prefix)
+    return FailedRequest.objects.filter(user=customer.user)
 
 
 def customer_page(customer: Customer) -> dict[str, Any]:
     """A customer's recent failures: by status and code, the incidents they
     met, the newest requests, and links to their keys and ledger."""
     since = timezone.now() - timedelta(days=CUSTOMER_DAYS)
-    recent = customer.failures().filter(created__gte=since)
+    recent = failures_of(customer).filter(created__gte=since)
     by_code = list(
         recent.values("status_code", "error_code")
         .annotate(count=Count("pk"), last=Max("created"))
@@ -138,6 +119,9 @@ def customer_page(customer: Customer) -> dict[str, Any]:
         .order_by("-last")[:20]
     )
     owner = customer.user or key_owner(customer.key_prefix)
+    # Other apps' pages of the same person, through errorkit.customers:
+    # whichever of them is installed.
+    person = Customer(user=owner)
     return {
         "customer": customer,
         "owner": owner,
@@ -146,15 +130,20 @@ def customer_page(customer: Customer) -> dict[str, Any]:
         "by_code": by_code,
         "incidents": incidents,
         "requests": list(
-            customer.failures().select_related("incident")[:CUSTOMER_RECENT]
+            failures_of(customer).select_related("incident")[:CUSTOMER_RECENT]
         ),
-        "ledger_url": owner
-        and admin_url("errorkit_billing_ledgerentry_changelist", query={"q": owner}),
-        "keys_url": owner
-        and admin_url("errorkit_keys_apikey_changelist", query={"q": owner}),
-        "user_url": customer.key_prefix
-        and owner
-        and admin_url(
-            "errorkit_incidents_failedrequest_customer", query={"user": owner}
-        ),
+        "ledger_url": owner and page_url("ledger", person),
+        "keys_url": owner and page_url("keys", person),
+        "user_url": customer.key_prefix and owner and failures_page(person),
     }
+
+
+def failures_page(customer: Customer) -> str | None:
+    """The console's page of a customer's failures (errorkit.customers'
+    ``"failures"`` page): by API key prefix, or by user."""
+    query = (
+        {"key": customer.key_prefix} if customer.key_prefix else {"user": customer.user}
+    )
+    if not any(query.values()):
+        return None
+    return admin_url("errorkit_incidents_failedrequest_customer", query=query)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from errorkit.incidents.chart import chart, scale, series
+from errorkit.incidents.console.chart import chart, scale, series
 from errorkit.incidents.models import Incident
 
 pytestmark = pytest.mark.django_db

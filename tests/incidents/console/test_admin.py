@@ -292,7 +292,7 @@ def test_the_search_and_customer_pages_name_the_user_models_field(staff):
     from django.http import Http404
     from django.test import RequestFactory
 
-    from errorkit.incidents.admin import FailedRequestAdmin
+    from errorkit.incidents.console.admin import FailedRequestAdmin
 
     model = get_user_model()
     label = model._meta.get_field(model.USERNAME_FIELD).verbose_name

@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from .models import Incident, IncidentHour
+from ..models import Incident, IncidentHour
 
 # The chart stretches to its column; heights and text stay in pixels, so its
 # labels keep their size at 400 px wide as at 1280 (a viewBox would shrink them).

@@ -10,14 +10,14 @@ from urllib.parse import urlencode
 import pytest
 from django.test import override_settings
 
-from errorkit.incidents.models import FailedRequest
-from errorkit.incidents.triage import (
-    Customer,
+from errorkit.customers import Customer
+from errorkit.incidents.console.triage import (
     customer_page,
     neighbours,
     pretty_body,
     traceback_parts,
 )
+from errorkit.incidents.models import FailedRequest
 from tests.users import username_of
 
 TRACEBACK = (
@@ -81,3 +81,36 @@ def test_a_customers_page_counts_failures_by_status_and_code(api, api_user, clie
         assert page["ledger_url"].endswith(
             f"/errorkit_billing/ledgerentry/?{urlencode({'q': name})}"
         )
+
+
+def test_a_project_with_its_own_keys_registers_them_and_the_pages_follow(
+    monkeypatch,
+):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from errorkit import customers
+    from errorkit.incidents.capture import capture_failure
+    from errorkit.incidents.storage import write
+    from tests.helpers import OwnKeys
+
+    monkeypatch.setattr(customers.hooks, "keys", None)
+    customers.register_keys(OwnKeys())
+    request = RequestFactory().get("/v1/x")
+    request.auth = {"id": "own_7"}
+    write([capture_failure(request, HttpResponse(status=429))])
+    row = FailedRequest.objects.get()
+    assert (row.key_prefix, row.status_code) == ("own_7", 429)
+    page = customer_page(Customer(key_prefix="own_7"))
+    assert page["owner"] == "erin" and len(page["requests"]) == 1
+    assert page["user_url"].endswith("/failedrequest/customer/?user=erin")
+
+
+def test_the_console_offers_its_failures_page_by_user_or_key():
+    from errorkit.customers import page_url
+
+    by_user = page_url("failures", Customer(user="a b@x"))
+    assert by_user.endswith("/failedrequest/customer/?user=a+b%40x")
+    by_key = page_url("failures", Customer(key_prefix="sk_abc"))
+    assert by_key.endswith("/failedrequest/customer/?key=sk_abc")
+    assert page_url("failures", Customer()) is None

@@ -1,0 +1,33 @@
+"""What errorkit.billing offers the other apps (errorkit.customers): adding
+funds to a user's balance, and the page of a user's ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..admin_links import admin_url
+from ..customers import Customer
+from .amounts import to_amount
+from .funds import add_funds, funds_of
+
+
+class LedgerFunds:
+    """errorkit.customers' ``Funds``: a top-up written to the ledger."""
+
+    def parse(self, text: str) -> Any:
+        return to_amount(text)
+
+    def add(self, user: Any, amount: Any, *, note: str) -> tuple[Any, str]:
+        add_funds(user, amount, note=note)
+        # What the owner can spend now, not the stored (unfolded) column.
+        funds = funds_of(user)
+        return funds.balance, funds.currency
+
+
+def ledger_page(customer: Customer) -> str | None:
+    """The admin's ledger of a user."""
+    if not customer.user:
+        return None
+    return admin_url(
+        "errorkit_billing_ledgerentry_changelist", query={"q": customer.user}
+    )

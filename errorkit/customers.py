@@ -1,0 +1,106 @@
+"""Who a request's customer is, and where errorkit's apps show a customer.
+
+errorkit's optional apps meet here instead of naming each other's models or
+URL names. Each fills in what it owns, in its ``AppConfig.ready()``:
+
+- ``errorkit.keys`` says which API key authenticated a request and who owns a
+  key (``register_keys``);
+- ``errorkit.billing`` adds funds to a user's balance (``register_funds``);
+- each app with a page about a customer offers it by kind
+  (``register_page``): ``"failures"`` (errorkit.incidents), ``"keys"``
+  (errorkit.keys), ``"ledger"`` (errorkit.billing).
+
+The others ask through the functions below, which answer "nothing" when no
+app filled the hook: the asking app works without the other installed. A
+project with its own API keys registers its own ``KeyDirectory`` in its
+``AppConfig.ready()``, and the incidents' customer pages follow it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Customer:
+    """A customer as errorkit's pages look one up: a user (the value of the
+    user model's ``USERNAME_FIELD``) or one of their API keys (its prefix)."""
+
+    user: str = ""
+    key_prefix: str = ""
+
+
+class KeyDirectory(Protocol):
+    """What an API key app tells the others about its keys."""
+
+    def prefix_of(self, request: Any) -> str:
+        """The public prefix of the key that authenticated ``request`` (a
+        Django or DRF request), or "" when no key did."""
+        ...
+
+    def owner_of(self, prefix: str) -> str:
+        """The ``USERNAME_FIELD`` value of the user owning the key with this
+        prefix, or "" when there is no such key."""
+        ...
+
+
+class Funds(Protocol):
+    """How to add money to a user's balance (errorkit.billing)."""
+
+    def parse(self, text: str) -> Any:
+        """An amount read from a person's text; ValueError saying what is
+        wrong with it."""
+        ...
+
+    def add(self, user: Any, amount: Any, *, note: str) -> tuple[Any, str]:
+        """Add ``amount`` to ``user``'s balance in the ledger; what they can
+        spend now and its currency. ValueError when the ledger cannot hold it."""
+        ...
+
+
+# A page about a customer: its URL for this customer, or None when the page
+# cannot show them (a "keys" page has nothing for a key prefix alone, say).
+PageURL = Callable[[Customer], "str | None"]
+
+
+@dataclass
+class Hooks:
+    """What the installed apps registered (one per process)."""
+
+    keys: KeyDirectory | None = None
+    funds: Funds | None = None
+    pages: dict[str, PageURL] = field(default_factory=dict)
+
+
+hooks = Hooks()
+
+
+def register_keys(directory: KeyDirectory) -> None:
+    hooks.keys = directory
+
+
+def register_funds(funds: Funds) -> None:
+    hooks.funds = funds
+
+
+def register_page(kind: str, url_of: PageURL) -> None:
+    hooks.pages[kind] = url_of
+
+
+def key_prefix_of(request: Any) -> str:
+    """The prefix of the API key that authenticated the request, or ""."""
+    return hooks.keys.prefix_of(request) if hooks.keys else ""
+
+
+def key_owner(prefix: str) -> str:
+    """Who owns the key with this prefix (``USERNAME_FIELD``), or ""."""
+    return hooks.keys.owner_of(prefix) if hooks.keys and prefix else ""
+
+
+def page_url(kind: str, customer: Customer) -> str | None:
+    """The URL of another app's page of ``kind`` about this customer, or None
+    when no installed app shows one."""
+    url_of = hooks.pages.get(kind)
+    return url_of(customer) if url_of else None

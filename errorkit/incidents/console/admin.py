@@ -1,0 +1,442 @@
+"""The admin of incidents: find a failed request by the id a caller quotes,
+read it laid out, see how often its incident happens and to whom, look at one
+customer's failures, and resolve, ignore or reopen incidents."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote_plus, urlencode
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from ...conf import errorkit_settings
+from ...customers import Customer
+from ...users import username_label
+from ..models import FailedRequest, Incident
+from .chart import chart
+from .triage import (
+    customer_page,
+    failures_page,
+    neighbours,
+    pretty_body,
+    traceback_parts,
+)
+
+# The list's parameter choosing the chart's span (day or month).
+CHART_VAR = "chart"
+# Templates of the pieces of the console's pages.
+PARTS = "admin/errorkit_incidents/parts"
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    """Read-only incidents: find one by the request id a caller quotes, see how
+    often it happens and to whom, and resolve, ignore or reopen it."""
+
+    list_display = [
+        "title",
+        "error_code",
+        "status_code",
+        "count",
+        "first_seen",
+        "last_seen",
+        "status",
+        "regressed_label",
+    ]
+    list_filter = ["status", "status_code", "error_code", "last_seen"]
+    # A request id is matched exactly, through its findable row (see
+    # get_search_results); never LIKE across a join to every event.
+    search_fields = ["title"]
+    search_help_text = _("A title's words, a fingerprint, or a request id.")
+    show_full_result_count = False  # no COUNT(*) over millions of rows
+    actions = ["resolve", "ignore", "reopen"]
+    change_list_template = "admin/errorkit_incidents/incident/change_list.html"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    ("status", "regressed_label", "regressed_at"),
+                    ("resolved_at", "resolved_by"),
+                    ("error_code", "status_code", "view"),
+                    ("count", "first_seen", "last_seen"),
+                    "affected",
+                    "fingerprint",
+                ]
+            },
+        ),
+        (_("Trend"), {"fields": ["trend"]}),
+        (_("Latest traceback"), {"fields": ["latest_traceback"]}),
+        (_("Recent kept events"), {"fields": ["recent_events"]}),
+    ]
+    readonly_fields = [
+        "title",
+        "status",
+        "regressed_label",
+        "regressed_at",
+        "resolved_at",
+        "resolved_by",
+        "error_code",
+        "status_code",
+        "view",
+        "count",
+        "first_seen",
+        "last_seen",
+        "affected",
+        "fingerprint",
+        "trend",
+        "latest_traceback",
+        "recent_events",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the page is read-only; status changes go through actions
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # retention is prune_incidents' job
+
+    def has_resolve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("errorkit_incidents.change_incident")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Incident], search_term: str
+    ) -> tuple[QuerySet[Incident], bool]:
+        """Words of the title, or the exact fingerprint, or (by its findable
+        row, through an index) the exact id of any of its failed requests."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return found, duplicates
+        by_request = FailedRequest.objects.filter(
+            request_id=term[:200], incident__isnull=False
+        ).values("incident_id")
+        exact = Q(fingerprint=term[:64]) | Q(pk__in=by_request)
+        return found | queryset.filter(exact), duplicates
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return ChartedChangeList
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        span = "month" if request.GET.get(CHART_VAR) == "month" else "day"
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "cl" in context:
+            # The chart counts what the list shows: its filters and search.
+            cl = context["cl"]
+            context.update(
+                errorkit_chart=chart(span, cl.queryset),
+                span=span,
+                day_url=cl.get_query_string(remove=[CHART_VAR]),
+                month_url=cl.get_query_string({CHART_VAR: "month"}),
+            )
+        return response
+
+    def _set_status(
+        self, request: HttpRequest, queryset: Any, status: Incident.Status
+    ) -> None:
+        resolved = status == Incident.Status.RESOLVED
+        label = Incident.Status(status).label
+        changed = list(queryset.exclude(status=status))
+        queryset.filter(pk__in=[i.pk for i in changed]).update(
+            status=status,
+            resolved_at=timezone.now() if resolved else None,
+            resolved_by=request.user if resolved else None,
+            **({"regressed": False} if resolved else {}),
+        )
+        for incident in changed:  # the admin's history says who did it
+            self.log_change(
+                request,
+                incident,
+                gettext("Marked %(status)s (was %(before)s).")
+                % {"status": label, "before": Incident.Status(incident.status).label},
+            )
+        count = len(changed)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d incident is now %(status)s.",
+                "%(count)d incidents are now %(status)s.",
+                count,
+            )
+            % {"count": count, "status": label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Resolve selected incidents"), permissions=["resolve"])
+    def resolve(self, request: HttpRequest, queryset: Any) -> None:
+        self._set_status(request, queryset, Incident.Status.RESOLVED)
+
+    @admin.action(description=_("Ignore selected incidents"), permissions=["resolve"])
+    def ignore(self, request: HttpRequest, queryset: Any) -> None:
+        self._set_status(request, queryset, Incident.Status.IGNORED)
+
+    @admin.action(description=_("Reopen selected incidents"), permissions=["resolve"])
+    def reopen(self, request: HttpRequest, queryset: Any) -> None:
+        self._set_status(request, queryset, Incident.Status.OPEN)
+
+    @admin.display(description=_("regressed"), ordering="regressed")
+    def regressed_label(self, obj: Incident) -> str:
+        # A word, not Django's red cross for every incident that did not.
+        return gettext("regressed") if obj.regressed else ""
+
+    @admin.display(description=_("trend"))
+    def trend(self, obj: Incident) -> str:
+        one = Incident.objects.filter(pk=obj.pk)
+        return render_to_string(
+            f"{PARTS}/trend.html",
+            {
+                "day": chart("day", one, name="errorkit-trend-day"),
+                "month": chart("month", one, name="errorkit-trend-month"),
+            },
+        )
+
+    @admin.display(description=_("traceback"))
+    def latest_traceback(self, obj: Incident) -> str:
+        event = obj.events.exclude(traceback="").first()
+        if event is None:
+            return "-"
+        return render_traceback(event.traceback)
+
+    @admin.display(description=_("affected"))
+    def affected(self, obj: Incident) -> str:
+        """Who it happens to: distinct users and API keys, and the link to
+        every failed request (findable by request id, user or key prefix)."""
+        seen = obj.failed_requests.aggregate(
+            users=Count("user", distinct=True, filter=~Q(user="")),
+            keys=Count("key_prefix", distinct=True, filter=~Q(key_prefix="")),
+            requests=Count("pk"),
+        )
+        url = reverse("admin:errorkit_incidents_failedrequest_changelist")
+        return render_to_string(
+            f"{PARTS}/affected.html",
+            {**seen, "url": f"{url}?{urlencode({'incident__exact': obj.pk})}"},
+        )
+
+    @admin.display(description=_("recent kept events"))
+    def recent_events(self, obj: Incident) -> str:
+        rows = (
+            FailedRequest.objects.filter(incident=obj, event__isnull=False)
+            .select_related("event")
+            .order_by("-created")[:10]
+        )
+        return render_to_string(f"{PARTS}/recent_events.html", {"rows": rows})
+
+
+def render_traceback(text: str) -> str:
+    """A traceback with the project's own frames set apart from libraries'."""
+    return render_to_string(f"{PARTS}/traceback.html", {"parts": traceback_parts(text)})
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """By status: the choices come from the settings, never from a DISTINCT
+    over every failed request."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = {
+            *errorkit_settings.INCIDENT_4XX_CODES,
+            *errorkit_settings.FINDABLE_4XX_CODES,
+        }
+        return [("5xx", "5xx"), *((str(c), str(c)) for c in sorted(codes))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "5xx":
+            return queryset.filter(status_code__gte=500)
+        if value and value.isdigit():
+            return queryset.filter(status_code=int(value))
+        return queryset
+
+
+@admin.register(FailedRequest)
+class FailedRequestAdmin(admin.ModelAdmin):
+    """Every failed request, sampled or not: one incident's (from its page), or
+    one customer's, by user or API key prefix, or one by its exact id. Each
+    has its page: the request laid out when its event was kept."""
+
+    list_display = [
+        "created",
+        "request_link",
+        "status_code",
+        "error_code",
+        "incident_link",
+        "customer_link",
+    ]
+    list_display_links = None  # the request id is the link
+    list_filter = [StatusFilter]
+    # Matched exactly (see get_search_results), so that each uses its index.
+    search_fields = ["request_id", "user", "key_prefix"]
+    list_select_related = ["incident"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # retention is prune_incidents' job
+
+    @property
+    def search_help_text(self) -> str:  # type: ignore[override]
+        # Named as the user model names a user ("email address"...): a
+        # FailedRequest's user is its USERNAME_FIELD.
+        return gettext("An exact request id, %(user)s or API key prefix.") % {
+            "user": username_label()
+        }
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        # Django's "=" is iexact, UPPER() on both sides, which no index serves.
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return (
+            queryset.filter(
+                Q(request_id=term[:200]) | Q(user=term[:255]) | Q(key_prefix=term[:16])
+            ),
+            False,
+        )
+
+    @admin.display(description=_("request id"), ordering="request_id")
+    def request_link(self, obj: FailedRequest) -> str:
+        url = reverse("admin:errorkit_incidents_failedrequest_change", args=[obj.pk])
+        return format_html('<a href="{}"><code>{}</code></a>', url, obj.request_id)
+
+    @admin.display(description=_("incident"))
+    def incident_link(self, obj: FailedRequest) -> str:
+        if obj.incident is None:
+            return "-"
+        url = reverse(
+            "admin:errorkit_incidents_incident_change", args=[obj.incident_id]
+        )
+        return format_html('<a href="{}">{}</a>', url, obj.incident.title)
+
+    @admin.display(description=_("customer"))
+    def customer_link(self, obj: FailedRequest) -> str:
+        return customer_links(obj)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "customer/",
+                view(self.customer_view),
+                name="errorkit_incidents_failedrequest_customer",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request: HttpRequest, title: str) -> dict[str, Any]:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+        }
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        """One failed request: what is known of every one, and the request
+        laid out when its event was kept; newer and older kept events."""
+        row = (
+            FailedRequest.objects.select_related("incident", "event")
+            .filter(pk=int(object_id))
+            .first()
+            if object_id.isdigit()
+            else None
+        )
+        if row is None:
+            raise Http404(gettext("No failed request has this id."))
+        context = self._context(request, gettext("Request %s") % row.request_id)
+        event = row.event
+        context.update(
+            row=row,
+            event=event,
+            customer=customer_links(row),
+            query=unquote_plus(event.query) if event else "",
+            body=pretty_body(event.body) if event else "",
+            headers=sorted(event.headers.items()) if event else [],
+            traceback=render_traceback(event.traceback)
+            if event and event.traceback
+            else "",
+            **neighbours(row),
+        )
+        return TemplateResponse(
+            request, "admin/errorkit_incidents/failedrequest/request.html", context
+        )
+
+    def customer_view(self, request: HttpRequest) -> HttpResponse:
+        """One customer's failures, by API key prefix (``?key=``) or user
+        (``?user=``)."""
+        key, user = (
+            request.GET.get("key", "").strip(),
+            request.GET.get("user", "").strip(),
+        )
+        if not key and not user:
+            raise Http404(
+                gettext(
+                    "Say whose failures: ?key=<API key prefix> or ?user=<%(user)s>."
+                )
+                % {"user": username_label()}
+            )
+        customer = Customer(key_prefix=key[:16]) if key else Customer(user=user[:255])
+        title = (
+            gettext("Failures of API key %s") % customer.key_prefix
+            if key
+            else gettext("Failures of user %s") % customer.user
+        )
+        context = self._context(request, title)
+        context.update(customer_page(customer))
+        return TemplateResponse(
+            request, "admin/errorkit_incidents/failedrequest/customer.html", context
+        )
+
+
+def customer_links(row: FailedRequest) -> str:
+    """Links to the customer pages of a request's user and API key."""
+    links = [
+        (label, failures_page(customer))
+        for label, customer in (
+            (row.user, Customer(user=row.user)),
+            (row.key_prefix, Customer(key_prefix=row.key_prefix)),
+        )
+        if label
+    ]
+    return render_to_string(f"{PARTS}/customer_links.html", {"links": links})
+
+
+class ChartedChangeList(ChangeList):
+    """The incident list, whose ``?chart=`` parameter chooses the chart's span:
+    not a filter, so the list's lookups do not see it (the links it builds
+    keep it)."""
+
+    def get_filters_params(self, params: Any = None) -> dict[str, Any]:
+        lookups = super().get_filters_params(params)
+        lookups.pop(CHART_VAR, None)
+        return lookups

@@ -1,0 +1,34 @@
+"""What errorkit.keys tells the other apps about customers (errorkit.customers):
+which key authenticated a request, who owns a key, and the page of a user's
+keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..admin_links import admin_url
+from ..customers import Customer
+from ..users import username_field
+from .models import APIKey
+
+
+class APIKeyDirectory:
+    """errorkit.customers' ``KeyDirectory`` for errorkit.keys' own keys."""
+
+    def prefix_of(self, request: Any) -> str:
+        # DRF sets ``auth`` on the Django request as well as on its own.
+        auth = getattr(request, "auth", None)
+        return auth.prefix if isinstance(auth, APIKey) else ""
+
+    def owner_of(self, prefix: str) -> str:
+        owners = APIKey.objects.filter(prefix=prefix).values_list(
+            f"owner__{username_field()}", flat=True
+        )
+        return str(owners.first() or "")
+
+
+def keys_page(customer: Customer) -> str | None:
+    """The admin's list of a user's keys."""
+    if not customer.user:
+        return None
+    return admin_url("errorkit_keys_apikey_changelist", query={"q": customer.user})
