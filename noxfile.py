@@ -24,6 +24,8 @@ OLDEST = [
     # The oldest redis-py the package allows: its timeouts are tested there too.
     "redis~=4.5.0",
     "django-redis~=5.4.0",
+    "detect-secrets~=1.5.0",
+    "python-stdnum~=1.19.0",
 ]
 PYTEST_RUNS = [
     [],

@@ -32,8 +32,27 @@ class Customer:
     key_prefix: str = ""
 
 
+@dataclass(frozen=True)
+class KeyShape:
+    """What a whole API key looks like, and how much of it is public: a key
+    pasted into a search is cut to its public prefix before it is sent."""
+
+    start: str  # every key starts so ("sk_")
+    prefix_length: int  # the public part: the prefix the admins show
+    min_length: int  # a whole key is at least this long
+
+    def public_part(self, text: str) -> str | None:
+        """The public prefix of ``text`` if it is a whole key, else None."""
+        if text.startswith(self.start) and len(text) >= self.min_length:
+            return text[: self.prefix_length]
+        return None
+
+
 class KeyDirectory(Protocol):
     """What an API key app tells the others about its keys."""
+
+    # What a whole key looks like (None: a search is never cut).
+    shape: KeyShape | None
 
     def prefix_of(self, request: Any) -> str:
         """The public prefix of the key that authenticated ``request`` (a
@@ -97,6 +116,11 @@ def key_prefix_of(request: Any) -> str:
 def key_owner(prefix: str) -> str:
     """Who owns the key with this prefix (``USERNAME_FIELD``), or ""."""
     return hooks.keys.owner_of(prefix) if hooks.keys and prefix else ""
+
+
+def key_shape() -> KeyShape | None:
+    """What a whole API key looks like, when an app with keys says so."""
+    return hooks.keys.shape if hooks.keys else None
 
 
 def page_url(kind: str, customer: Customer) -> str | None:

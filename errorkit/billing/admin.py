@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..admin_links import link
+from ..admin_search import SearchMixin
 from ..customers import Customer, page_url
 from ..users import user_search_fields
 from .amounts import stored_places, to_amount
@@ -65,7 +66,7 @@ class HoldInline(admin.TabularInline):
 
 
 @admin.register(CreditAccount)
-class CreditAccountAdmin(admin.ModelAdmin):
+class CreditAccountAdmin(SearchMixin):
     list_display = ["owner", "spendable", "held_now", "settled", "currency", "updated"]
     fields = (
         "owner",
@@ -150,7 +151,7 @@ class CreditAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(SearchMixin):
     list_display = [
         "created",
         "account",

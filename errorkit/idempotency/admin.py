@@ -9,11 +9,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from ..admin_search import SearchMixin
 from .models import IdempotencyRecord
 
 
 @admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(admin.ModelAdmin):
+class IdempotencyRecordAdmin(SearchMixin):
     list_display = ["key", "scope", "state", "status_code", "claimed_at", "expires_at"]
     list_filter = ["completed", "status_code"]
     # Exact matches: a key, the request that ran it, or a scope ("user:42").

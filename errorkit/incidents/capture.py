@@ -188,11 +188,14 @@ class RawEvent:
     def _body(self) -> str:
         limit = errorkit_settings.INCIDENT_BODY_LIMIT
         text = self.body[: limit * 4].decode("utf-8", "replace")
+        # Scrubbed value by value, so that a JSON body stays JSON (a card
+        # number filtered in the text would leave a bare word in it).
         try:
-            text = json.dumps(scrub(json.loads(text)))
+            return json.dumps(scrub(json.loads(text)))[:limit]
         except (ValueError, RecursionError):
-            if self.form is not None:
-                text = urlencode(scrub(self.form), doseq=True)
+            pass
+        if self.form is not None:
+            return urlencode(scrub(self.form), doseq=True)[:limit]
         return scrub_text(text)[:limit]
 
 

@@ -1,11 +1,16 @@
 """Secrets out of everything an incident stores, before it is stored.
 
-Values of denied keys become ``[Filtered]``, at any depth, whatever the case of
-the key: Authorization, Cookie, Set-Cookie, X-Api-Key, X-Custom-Auth, and any
-key that looks like a password, secret, token, API key, session, CSRF token,
-signature or card (``pwd``, ``cc``, ``cvv``...), plus ``ERRORKIT["SCRUB_KEYS"]``.
-``sk_...`` strings and card numbers (recognised by their Luhn check) are
-replaced wherever they appear, in free text too.
+By name: values of denied keys become ``[Filtered]``, at any depth, whatever
+the case of the key: Authorization, Cookie, Set-Cookie, X-Api-Key,
+X-Custom-Auth, and any key that looks like a password, secret, token, API
+key, session, CSRF token, signature or card (``pwd``, ``cc``, ``cvv``...),
+plus ``ERRORKIT["SCRUB_KEYS"]``; in free text, the value after such a name
+(``password=...``, ``token: ...``) or flag (``--password ...``), and in a list
+the item after such a flag (``["--password", "..."]``).
+
+By value, whatever the name (errorkit.incidents.secrets): tokens of clouds
+and SaaS, JWTs, private keys, credentials after an Authorization scheme,
+IBANs, card numbers, long random strings, errorkit's own ``sk_`` keys.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ import re
 from typing import Any
 
 from ..conf import errorkit_settings
+from .secrets import FILTERED, is_card_number, is_random, redact
 
-FILTERED = "[Filtered]"
 # Key names (headers, query parameters, body keys at any depth, in any case)
 # whose values are filtered: Django's SafeExceptionReporterFilter's words
 # (API, TOKEN, KEY, SECRET, PASS, SIGNATURE, COOKIE), and the ones real
@@ -42,9 +47,6 @@ DENIED_WORDS = (
 DENIED_TOKENS = frozenset(
     {"auth", "key", "pass", "pwd", "pw", "cc", "cvv", "cvc", "pin", "otp", "sig"}
 )
-SECRET_KEY_PATTERN = re.compile(r"sk_[A-Za-z0-9_\-]{8,}")
-# 13-19 digits, maybe grouped by spaces or dashes: a card number if Luhn says so.
-CARD_CANDIDATE = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])")
 _TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -63,21 +65,6 @@ def _denied(name: str, extra: tuple[str, ...]) -> bool:
 def is_denied(name: Any) -> bool:
     extra = tuple(_normal(word) for word in errorkit_settings.SCRUB_KEYS)
     return _denied(str(name)[:200], extra)
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        n = int(char)
-        if position % 2:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total += n
-    return total % 10 == 0
-
-
-def _card(match: re.Match[str]) -> str:
-    digits = re.sub(r"[ -]", "", match.group())
-    return FILTERED if luhn_valid(digits) else match.group()
 
 
 # name=value or name: value in free text (a query string, an exception's
@@ -104,19 +91,57 @@ def _named_values(text: str) -> str:
     return "".join(parts) + text[done:] if parts else text
 
 
+# A command-line flag (--password, -token), alone or with its value.
+FLAG = re.compile(r"--?(?P<name>[A-Za-z][\w-]{0,60})")
+FLAG_VALUE = re.compile(
+    r"(?<!\S)--?(?P<name>[A-Za-z][\w-]{0,60})(?:=|[ \t]+)"
+    r"(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"']+)"
+)
+
+
+def _flag_values(text: str) -> str:
+    def value(match: re.Match[str]) -> str:
+        if not is_denied(match["name"]):
+            return match.group()
+        start = match.start("value") - match.start()
+        return match.group()[:start] + FILTERED
+
+    return FLAG_VALUE.sub(value, text) if "-" in text else text
+
+
 def scrub_text(text: str) -> str:
-    """``sk_`` keys, card numbers (by their Luhn check) and the values of
-    denied names (``password=...``) out of free text."""
-    text = SECRET_KEY_PATTERN.sub(FILTERED, text)
-    return _named_values(CARD_CANDIDATE.sub(_card, text))
+    """Secrets recognised by their value, and the values of denied names
+    (``password=...``) and flags (``--password ...``), out of free text."""
+    return _flag_values(_named_values(redact(text)))
 
 
 def scrub(value: Any) -> Any:
-    """A copy of ``value`` with denied keys' values and sk_ strings filtered."""
+    """A copy of ``value`` (decoded JSON, a form, headers) with the values of
+    denied keys and flags and every secret recognised by its value filtered."""
     if isinstance(value, dict):
         return {k: FILTERED if is_denied(k) else scrub(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [scrub(item) for item in value]
+        return _scrub_list(value)
     if isinstance(value, str):
-        return scrub_text(value)
+        # A whole value that reads as random is a secret under any name.
+        return FILTERED if is_random(value) else scrub_text(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        # A card number sent as a JSON number.
+        return FILTERED if is_card_number(str(abs(value))) else value
     return value
+
+
+def _scrub_list(items: list[Any] | tuple[Any, ...]) -> list[Any]:
+    """Each item scrubbed; the item after a denied flag (argv-style lists,
+    ``["--password", "..."]``) filtered."""
+    scrubbed: list[Any] = []
+    after_flag = False
+    for item in items:
+        if after_flag:
+            scrubbed.append(FILTERED)
+            after_flag = False
+            continue
+        flag = FLAG.fullmatch(item.strip()) if isinstance(item, str) else None
+        after_flag = flag is not None and is_denied(flag["name"])
+        scrubbed.append(item if after_flag else scrub(item))
+    return scrubbed

@@ -15,9 +15,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..admin_links import link
+from ..admin_search import SearchMixin
 from ..customers import Customer, page_url
 from ..users import user_search_fields
-from .api_keys import KEY_PREFIX, PREFIX_LENGTH, create_key, revoke
+from .api_keys import create_key, revoke
 from .models import APIKey
 
 # Where a new key's secret waits, in the session of the staff member who
@@ -32,7 +33,7 @@ class APIKeyCreationForm(forms.ModelForm):
 
 
 @admin.register(APIKey)
-class APIKeyAdmin(admin.ModelAdmin):
+class APIKeyAdmin(SearchMixin):
     list_display = [
         "prefix",
         "name",
@@ -66,22 +67,10 @@ class APIKeyAdmin(admin.ModelAdmin):
     actions = ["revoke_keys"]
     raw_id_fields = ["owner"]
 
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        context = {**(extra_context or {}), "prefix_length": PREFIX_LENGTH}
-        return super().changelist_view(request, context)
-
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         # By the owner's USERNAME_FIELD and e-mail, never a "username" the
         # project's user model may not have.
         return [*self.search_fields, *user_search_fields("owner")]
-
-    def get_search_results(self, request: HttpRequest, queryset: Any, term: str) -> Any:
-        # A pasted full key finds its prefix, never by comparing the secret;
-        # anything else (an owner's e-mail address...) is searched whole.
-        term = term.strip()
-        if term.startswith(KEY_PREFIX):
-            term = term[:PREFIX_LENGTH]
-        return super().get_search_results(request, queryset, term)
 
     def get_form(  # type: ignore[override]  # the stubs' overloads, one signature
         self, request: HttpRequest, obj: Any = None, **kwargs: Any

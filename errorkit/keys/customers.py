@@ -7,13 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..admin_links import admin_url
-from ..customers import Customer
+from ..customers import Customer, KeyShape
 from ..users import username_field
+from .api_keys import KEY_PREFIX, PREFIX_LENGTH
 from .models import APIKey
 
 
 class APIKeyDirectory:
     """errorkit.customers' ``KeyDirectory`` for errorkit.keys' own keys."""
+
+    shape: KeyShape | None = KeyShape(
+        KEY_PREFIX, PREFIX_LENGTH, min_length=PREFIX_LENGTH + 12
+    )
 
     def prefix_of(self, request: Any) -> str:
         # DRF sets ``auth`` on the Django request as well as on its own.

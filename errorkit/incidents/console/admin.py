@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from ...admin_search import SearchMixin, clean_term
 from ...conf import errorkit_settings
 from ...customers import Customer
 from ...users import username_label
@@ -40,7 +41,7 @@ PARTS = "admin/errorkit_incidents/parts"
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(SearchMixin):
     """Read-only incidents: find one by the request id a caller quotes, see how
     often it happens and to whom, and resolve, ignore or reopen it."""
 
@@ -118,8 +119,8 @@ class IncidentAdmin(admin.ModelAdmin):
     ) -> tuple[QuerySet[Incident], bool]:
         """Words of the title, or the exact fingerprint, or (by its findable
         row, through an index) the exact id of any of its failed requests."""
-        found, duplicates = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
+        term = clean_term(search_term)
+        found, duplicates = super().get_search_results(request, queryset, term)
         if not term:
             return found, duplicates
         by_request = FailedRequest.objects.filter(
@@ -266,7 +267,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(FailedRequest)
-class FailedRequestAdmin(admin.ModelAdmin):
+class FailedRequestAdmin(SearchMixin):
     """Every failed request, sampled or not: one incident's (from its page), or
     one customer's, by user or API key prefix, or one by its exact id. Each
     has its page: the request laid out when its event was kept."""
@@ -307,7 +308,7 @@ class FailedRequestAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
         # Django's "=" is iexact, UPPER() on both sides, which no index serves.
-        term = search_term.strip()
+        term = clean_term(search_term)
         if not term:
             return queryset, False
         return (

@@ -341,3 +341,18 @@ def test_the_lists_chart_follows_its_filters_and_search(staff, client):
     month = staff.get(LIST, {"q": "lookup_price", "chart": "month"}).content.decode()
     assert "Failed requests per day" in month and "2 failed requests" in month
     assert "?q=lookup_price" in month  # the 24-hour link keeps the search
+
+
+def test_searches_forgive_quotes_and_spaces_and_cut_a_pasted_key(staff, api, api_key):
+    """Without JavaScript too: the server reads the term as meant, and a
+    whole key as its prefix (which is all any list stores)."""
+    from tests.helpers import post_task
+
+    post_task(api, {"kind": "crash", "payload": 1}, HTTP_X_REQUEST_ID="quoted-1")
+    quoted = ['"quoted-1"', "  quoted-1 ", "\u201cquoted-1\u201d", "'quoted-1'"]
+    for term in quoted:
+        assert "quoted-1" in staff.get(REQUESTS, {"q": term}).content.decode()
+        assert "TaskCrashed in" in staff.get(LIST, {"q": term}).content.decode()
+    by_key = staff.get(REQUESTS, {"q": f' "{api_key}" '}).content.decode()
+    assert "quoted-1" in by_key
+    assert "quoted-1" not in staff.get(REQUESTS, {"q": "other"}).content.decode()
