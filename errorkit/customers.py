@@ -56,7 +56,8 @@ class KeyDirectory(Protocol):
 
     def prefix_of(self, request: Any) -> str:
         """The public prefix of the key that authenticated ``request`` (a
-        Django or DRF request), or "" when no key did."""
+        Django or DRF request), or of the key it presented and was refused
+        when that names a real key (a revoked one, say); else ""."""
         ...
 
     def owner_of(self, prefix: str) -> str:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.log import log_response
+from rest_framework import exceptions as drf_exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -68,10 +69,23 @@ class ExceptionHandler:
         return response
 
     def respond(self, api_error: ek.APIError) -> HttpResponse:
+        self.note_refusal(api_error)
         error = self.build_error(api_error)
         response = self.make_response(error)
         self.set_rollback()
         return response
+
+    def note_refusal(self, api_error: ek.APIError) -> None:
+        """Why a 401 or 403 refused the caller, when what refused it did not
+        say (``request.errorkit.refusal``): support reads it on the row."""
+        status = api_error.status_code
+        if self.state is None or self.state.refusal is not None:
+            return
+        if status == 401:
+            missing = isinstance(self.exc, drf_exceptions.NotAuthenticated)
+            self.state.refusal = "missing" if missing else "refused"
+        elif status == 403:
+            self.state.refusal = "forbidden"
 
     def build_error(self, api_error: ek.APIError) -> Error:
         code = api_error.code

@@ -37,6 +37,12 @@ class RequestState:
     # an error, the 500 of a crash): the middleware puts them on the response.
     # Set by a decorated view's pipeline (errorkit.pipeline) when it starts.
     answer_headers: dict[str, str] | None = None
+    # Why the caller was refused, on a 401 or 403: "missing" (no credential),
+    # "malformed", "unknown", "revoked", "inactive" (its owner is), "read_only"
+    # (a read-only key's write), "refused" or "forbidden" (another
+    # authentication or permission said no). Set by what refused it (the
+    # keys app), else by the handler; kept on the failed request's row.
+    refusal: str | None = None
     # Per-app data, by name (see ``keep``); None until an app keeps some.
     extra: dict[str, Any] | None = None
 
@@ -46,6 +52,10 @@ class RequestState:
         if self.extra is None:
             self.extra = {}
         self.extra[name] = value
+
+    def kept(self, name: str, default: Any = None) -> Any:
+        """An app's kept data, or ``default`` when it kept none."""
+        return default if self.extra is None else self.extra.get(name, default)
 
     def __getattr__(self, name: str) -> Any:
         # Called only for a name that is not a field: an app's kept data.

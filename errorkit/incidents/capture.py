@@ -19,7 +19,7 @@ from django.http.request import HttpHeaders
 from django.utils import timezone
 
 from ..conf import errorkit_settings
-from ..customers import key_prefix_of
+from ..customers import key_owner, key_prefix_of
 from ..state import state_of
 from .fingerprints import fingerprint_of, project_frames, view_name
 from .scrubbing import scrub, scrub_text
@@ -48,7 +48,15 @@ class Occurrence:
         """Its lean row, which keeps it findable however sampling goes."""
         e = self.event
         return Failure(
-            e.request_id, self.status, self.code, e.user, e.key_prefix, self.now
+            e.request_id,
+            self.status,
+            self.code,
+            e.user,
+            e.key_prefix,
+            self.now,
+            method=e.method[:16],
+            path=attempt([], "", lambda: scrub_text(e.path)[:PATH_LIMIT], ""),
+            reason=e.reason,
         )
 
 
@@ -64,20 +72,41 @@ class Failure:
     user: str
     key_prefix: str
     now: datetime
+    method: str = ""
+    path: str = ""  # scrubbed
+    # Why a 401 or 403 refused the caller (RequestState.refusal), else "".
+    reason: str = ""
 
 
 def capture_failure(request: HttpRequest, response: HttpResponseBase) -> Failure:
     """A caller's error (401, 402, 429...) as a lean row: no body, no stack."""
     state = state_of(request)
     status = response.status_code
+    prefix = _key_prefix(request)
     return Failure(
         request_id=(state.request_id or "")[:200],
         status=status,
         code=_code_of(state.error, status),
-        user=attempt([], "", lambda: _user_name(getattr(request, "user", None)), ""),
-        key_prefix=_key_prefix(request),
+        user=_customer_name(request, prefix),
+        key_prefix=prefix,
         now=timezone.now(),
+        method=(request.method or "")[:16],
+        path=attempt([], "", lambda: scrub_text(request.path)[:PATH_LIMIT], ""),
+        reason=(state.refusal or "")[:16] if status in (401, 403) else "",
     )
+
+
+# A lean row's path, cut (an event keeps up to 2,048 characters).
+PATH_LIMIT = 512
+
+
+def _customer_name(request: HttpRequest, prefix: str) -> str:
+    """Who the request was from: its user, else the owner of the key it
+    presented (a revoked key's 401 still names its customer)."""
+    name = attempt([], "", lambda: _user_name(getattr(request, "user", None)), "")
+    if not name and prefix:
+        name = attempt([], "", lambda: key_owner(prefix), "")
+    return str(name)[:255]
 
 
 def _code_of(error: Any, status: int) -> str:
@@ -147,6 +176,8 @@ class RawEvent:
 
     # What could not be read from the request, said on the event.
     notes: list[str] = field(default_factory=list)
+    # Why a 401 or 403 refused the caller (for its findable row).
+    reason: str = ""
 
     def build(self) -> dict[str, Any]:
         """The event's fields, scrubbed; a part that cannot be built is said
@@ -228,9 +259,10 @@ def raw_event(
     """The request as it is; never raises (what it cannot read, it notes)."""
     notes: list[str] = []
     form_type = request.content_type == "application/x-www-form-urlencoded"
-    user = getattr(request, "user", None)
+    state = state_of(request)
+    prefix = _key_prefix(request)
     return RawEvent(
-        request_id=(state_of(request).request_id or "")[:200],
+        request_id=(state.request_id or "")[:200],
         status_code=status,
         method=request.method or "",
         path=request.path,
@@ -240,10 +272,11 @@ def raw_event(
         form=_read(notes, "form", lambda: dict(request.POST.lists()), None)
         if form_type
         else None,
-        user=_read(notes, "user", lambda: _user_name(user), ""),
-        key_prefix=_key_prefix(request),
+        user=_customer_name(request, prefix),
+        key_prefix=prefix,
         stack=stack,
         notes=notes,
+        reason=(state.refusal or "")[:16] if status in (401, 403) else "",
     )
 
 

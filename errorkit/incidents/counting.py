@@ -183,6 +183,9 @@ def _row(
         error_code=failure.code,
         user=failure.user,
         key_prefix=failure.key_prefix,
+        method=failure.method,
+        path=failure.path,
+        reason=failure.reason,
     )
 
 

@@ -137,6 +137,11 @@ class FailedRequest(models.Model):
     error_code = models.CharField(_("error code"), max_length=64, blank=True)
     user = models.CharField(_("user"), max_length=255, blank=True)
     key_prefix = models.CharField(_("API key prefix"), max_length=16, blank=True)
+    method = models.CharField(_("method"), max_length=16, blank=True)
+    path = models.CharField(_("path"), max_length=512, blank=True)  # scrubbed
+    # Why a 401 or 403 refused the caller: missing, malformed, unknown,
+    # revoked, inactive, read_only, refused or forbidden (RequestState.refusal).
+    reason = models.CharField(_("why refused"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("failed request")

@@ -124,6 +124,9 @@ _FAILED_COLUMNS = (
     "error_code",
     "user",
     "key_prefix",
+    "method",
+    "path",
+    "reason",
 )
 
 
@@ -134,6 +137,9 @@ def _failure_params(connection: Any, failure: Failure) -> list[Any]:
         failure.code,
         failure.user,
         failure.key_prefix,
+        failure.method,
+        failure.path,
+        failure.reason,
     ]
 
 
@@ -142,7 +148,7 @@ def _insert_failure(connection: Any, failure: Failure) -> None:
     sql = (
         f"WITH {_RELAX} INSERT INTO {table} "
         f"({_columns(FailedRequest, *_FAILED_COLUMNS)}) "
-        "SELECT NULL, %s, %s, %s, %s, %s, %s FROM relax"
+        "SELECT NULL, %s, %s, %s, %s, %s, %s, %s, %s, %s FROM relax"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [failure.request_id, *_failure_params(connection, failure)])
@@ -167,7 +173,7 @@ def _count_occurrence(connection: Any, o: Occurrence) -> tuple[Counted, int]:
         f"DO UPDATE SET count = {hours}.count + EXCLUDED.count), "
         f"failed AS (INSERT INTO {failed} "
         f"({_columns(FailedRequest, *_FAILED_COLUMNS)}) "
-        "SELECT id, %s, %s, %s, %s, %s, %s FROM counted RETURNING id) "
+        "SELECT id, %s, %s, %s, %s, %s, %s, %s, %s, %s FROM counted RETURNING id) "
         "SELECT counted.id, last_sampled, count, regressed_at, failed.id "
         "FROM counted, failed, relax"
     )

@@ -8,8 +8,10 @@ from typing import Any
 
 from ..admin_links import admin_url
 from ..customers import Customer, KeyShape
+from ..state import state_of
 from ..users import username_field
 from .api_keys import KEY_PREFIX, PREFIX_LENGTH
+from .authentication import PRESENTED
 from .models import APIKey
 
 
@@ -23,7 +25,10 @@ class APIKeyDirectory:
     def prefix_of(self, request: Any) -> str:
         # DRF sets ``auth`` on the Django request as well as on its own.
         auth = getattr(request, "auth", None)
-        return auth.prefix if isinstance(auth, APIKey) else ""
+        if isinstance(auth, APIKey):
+            return auth.prefix
+        # A refused key that names a real one (revoked, say): whose it was.
+        return str(state_of(request).kept(PRESENTED, ""))
 
     def owner_of(self, prefix: str) -> str:
         owners = APIKey.objects.filter(prefix=prefix).values_list(

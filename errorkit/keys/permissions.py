@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from ..state import state_of
 from .models import APIKey
 
 
@@ -21,5 +22,8 @@ class ReadOnlyKeyPermission(BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         key = request.auth
         if isinstance(key, APIKey) and key.read_only:
-            return request.method in SAFE_METHODS
+            if request.method in SAFE_METHODS:
+                return True
+            state_of(request).refusal = "read_only"
+            return False
         return True

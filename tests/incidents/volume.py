@@ -78,10 +78,11 @@ def seed(incidents: int = 3000, requests: int = 200_000) -> None:
         )
         cursor.execute(
             f"{_numbers(requests)}INSERT INTO {failed} (incident_id, event_id, "
-            'request_id, created, status_code, error_code, "user", key_prefix) '
+            'request_id, created, status_code, error_code, "user", key_prefix, '
+            "method, path, reason) "
             f"SELECT {incident}, NULL, 'vol-' || {sql['text']}, {sql['ago']}, 500, "
             "'internal_error', 'user-' || CAST(n %% 500 AS TEXT), "
-            "'sk_' || CAST(n %% 700 AS TEXT) FROM nums",
+            "'sk_' || CAST(n %% 700 AS TEXT), 'POST', '/v1/jobs', '' FROM nums",
             [stamp],
         )
         cursor.execute(

@@ -277,6 +277,8 @@ class FailedRequestAdmin(SearchMixin):
         "request_link",
         "status_code",
         "error_code",
+        "why",
+        "endpoint",
         "incident_link",
         "customer_link",
     ]
@@ -322,6 +324,14 @@ class FailedRequestAdmin(SearchMixin):
     def request_link(self, obj: FailedRequest) -> str:
         url = reverse("admin:errorkit_incidents_failedrequest_change", args=[obj.pk])
         return format_html('<a href="{}"><code>{}</code></a>', url, obj.request_id)
+
+    @admin.display(description=_("why refused"), ordering="reason")
+    def why(self, obj: FailedRequest) -> str:
+        return refusal_label(obj.reason)
+
+    @admin.display(description=_("request"))
+    def endpoint(self, obj: FailedRequest) -> str:
+        return f"{obj.method} {obj.path}".strip() or "-"
 
     @admin.display(description=_("incident"))
     def incident_link(self, obj: FailedRequest) -> str:
@@ -379,6 +389,7 @@ class FailedRequestAdmin(SearchMixin):
         context.update(
             row=row,
             event=event,
+            refusal=refusal_label(row.reason) if row.reason else "",
             customer=customer_links(row),
             query=unquote_plus(event.query) if event else "",
             body=pretty_body(event.body) if event else "",
@@ -417,6 +428,23 @@ class FailedRequestAdmin(SearchMixin):
         return TemplateResponse(
             request, "admin/errorkit_incidents/failedrequest/customer.html", context
         )
+
+
+# What a 401 or 403's reason (FailedRequest.reason) means, in words.
+REFUSALS = {
+    "missing": _("no key sent"),
+    "malformed": _("malformed key"),
+    "unknown": _("unknown key"),
+    "revoked": _("revoked key"),
+    "inactive": _("inactive owner"),
+    "read_only": _("read-only key"),
+    "refused": _("authentication refused"),
+    "forbidden": _("permission refused"),
+}
+
+
+def refusal_label(reason: str) -> str:
+    return str(REFUSALS.get(reason, reason)) if reason else "-"
 
 
 def customer_links(row: FailedRequest) -> str:

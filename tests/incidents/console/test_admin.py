@@ -356,3 +356,20 @@ def test_searches_forgive_quotes_and_spaces_and_cut_a_pasted_key(staff, api, api
     by_key = staff.get(REQUESTS, {"q": f' "{api_key}" '}).content.decode()
     assert "quoted-1" in by_key
     assert "quoted-1" not in staff.get(REQUESTS, {"q": "other"}).content.decode()
+
+
+def test_a_refused_request_says_why_and_whose_key_in_the_list_and_its_page(staff):
+    from errorkit.keys.api_keys import create_key, revoke
+    from tests.users import make_user
+
+    key, secret = create_key(make_user("rita"))
+    revoke(key)
+    Client().get("/v1/tasks", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    row = FailedRequest.objects.get()
+    listed = staff.get(REQUESTS).content.decode()
+    assert "revoked key" in listed and "GET /v1/tasks" in listed
+    page = staff.get(f"{REQUESTS}{row.pk}/change/").content.decode()
+    assert "revoked key" in page and key.prefix in page and "GET /v1/tasks" in page
+    # The customer's page counts it.
+    customer = staff.get(f"{REQUESTS}customer/", {"key": key.prefix})
+    assert row.request_id in customer.content.decode()
