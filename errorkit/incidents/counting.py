@@ -120,6 +120,9 @@ class Recorder:
             status=Case(When(reopen, then=Value(Status.OPEN)), default=F("status")),
             regressed=Case(When(reopen, then=Value(True)), default=F("regressed")),
             regressed_at=Case(When(reopen, then=Value(now)), default=F("regressed_at")),
+            # A reopened incident is no longer resolved by anyone.
+            resolved_at=Case(When(reopen, then=None), default=F("resolved_at")),
+            resolved_by=Case(When(reopen, then=None), default=F("resolved_by")),
             last_sampled=Case(When(sample, then=Value(now)), default=F("last_sampled")),
         )
         if not updated:

@@ -56,6 +56,37 @@ class Incident(models.Model):
         return self.title
 
 
+class StatusChange(models.Model):
+    """One change of an incident's status: by a staff member (``by``), or by
+    errorkit itself when a resolved incident happened again (``by`` empty).
+    The incident page's history."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    at = models.DateTimeField(_("time"))
+    before = models.CharField(
+        _("before"), max_length=16, choices=Incident.Status.choices
+    )
+    after = models.CharField(_("after"), max_length=16, choices=Incident.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.before} -> {self.after}"
+
+
 class IncidentEvent(models.Model):
     """One recorded occurrence, scrubbed of secrets before it is stored."""
 

@@ -211,6 +211,7 @@ def _count_statement(
         now - timedelta(seconds=errorkit_settings.INCIDENT_SAMPLE_INTERVAL)
     )
     resolved = f"{table}.status = %s"
+    by = ops.quote_name(Incident._meta.get_field("resolved_by").column)
     sql = (
         f"INSERT INTO {table} (fingerprint, title, error_code, status_code, view, "
         "first_seen, last_seen, count, status, regressed, last_sampled) "
@@ -219,6 +220,8 @@ def _count_statement(
         f"count = {table}.count + EXCLUDED.count, last_seen = EXCLUDED.last_seen, "
         f"status = CASE WHEN {resolved} THEN %s ELSE {table}.status END, "
         f"regressed = CASE WHEN {resolved} THEN %s ELSE {table}.regressed END, "
+        f"resolved_at = CASE WHEN {resolved} THEN NULL ELSE {table}.resolved_at END, "
+        f"{by} = CASE WHEN {resolved} THEN NULL ELSE {table}.{by} END, "
         f"regressed_at = CASE WHEN {resolved} THEN EXCLUDED.last_seen "
         f"ELSE {table}.regressed_at END, "
         f"last_sampled = CASE WHEN {table}.count < %s OR {table}.last_sampled IS NULL "
@@ -242,7 +245,9 @@ def _count_statement(
         Status.OPEN,
         Status.RESOLVED,
         True,
-        Status.RESOLVED,
+        Status.RESOLVED,  # resolved_at
+        Status.RESOLVED,  # resolved_by
+        Status.RESOLVED,  # regressed_at
         errorkit_settings.INCIDENT_SAMPLE_FIRST,
         due,
     ]

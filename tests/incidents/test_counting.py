@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import override_settings
 
@@ -34,6 +35,7 @@ from errorkit.incidents.models import (
 )
 from errorkit.incidents.storage import recorder_for
 from errorkit.incidents.upserts import PostgresRecorder, UpsertRecorder, can_upsert
+from tests.users import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -105,13 +107,19 @@ def history(seed: int, steps: int = 30) -> list[tuple[str, Any]]:
 
 def replay(recorder: Recorder, steps: list[tuple[str, Any]]) -> dict[str, Any]:
     """Run a history through one recorder on empty tables; what it left."""
+    staff = get_user_model().objects.first() or make_user("staff")
     for model in (FailedRequest, IncidentEvent, IncidentHour, Incident):
         model.objects.all().delete()
     reported = []
     for kind, step in steps:
         if kind == "status":
             fingerprint, status = step
-            Incident.objects.filter(fingerprint=fingerprint).update(status=status)
+            resolved = status == Incident.Status.RESOLVED
+            Incident.objects.filter(fingerprint=fingerprint).update(
+                status=status,
+                resolved_at=START if resolved else None,
+                resolved_by=staff if resolved else None,
+            )
             continue
         written = recorder.write(step)
         fingerprint_of = dict(Incident.objects.values_list("pk", "fingerprint"))
@@ -136,6 +144,9 @@ def tables() -> dict[str, Any]:
             i.last_sampled,
             i.title,
             i.status_code,
+            # A regression clears who resolved it and when.
+            i.resolved_at,
+            i.resolved_by_id,
         )
         for i in Incident.objects.all()
     }
@@ -185,9 +196,12 @@ def test_the_fast_paths_run_where_the_database_allows():
     ERRORKIT={"INCIDENT_SAMPLE_FIRST": 3, "INCIDENT_SAMPLE_INTERVAL": 600}
 )
 def test_the_histories_reopen_resolved_incidents_and_keep_ignored_ones():
-    seen = {"regressed": False, "ignored": False}
+    seen = {"regressed": False, "ignored": False, "still resolved": False}
     for seed in range(12):
         incidents = replay(Recorder(), history(seed))["incidents"].values()
         seen["regressed"] |= any(i[2] for i in incidents)
         seen["ignored"] |= any(i[1] == Incident.Status.IGNORED for i in incidents)
-    assert seen == {"regressed": True, "ignored": True}
+        seen["still resolved"] |= any(i[9] is not None for i in incidents)
+        # Resolved fields stay only on incidents still resolved.
+        assert all(i[1] == Incident.Status.RESOLVED for i in incidents if i[9])
+    assert seen == {"regressed": True, "ignored": True, "still resolved": True}

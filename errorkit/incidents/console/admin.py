@@ -11,7 +11,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,7 +30,7 @@ from ...admin_search import SearchMixin, clean_term
 from ...conf import errorkit_settings
 from ...customers import Customer
 from ...users import username_label
-from ..models import FailedRequest, Incident
+from ..models import FailedRequest, Incident, StatusChange
 from .chart import chart
 from .triage import (
     customer_page,
@@ -36,6 +42,8 @@ from .triage import (
 
 # The list's parameter choosing the chart's span (day or month).
 CHART_VAR = "chart"
+# How many of an incident's status changes its page shows.
+HISTORY_SHOWN = 20
 # Templates of the pieces of the console's pages.
 PARTS = "admin/errorkit_incidents/parts"
 
@@ -79,6 +87,7 @@ class IncidentAdmin(SearchMixin):
             },
         ),
         (_("Trend"), {"fields": ["trend"]}),
+        (_("Status history"), {"fields": ["history"]}),
         (_("Latest traceback"), {"fields": ["latest_traceback"]}),
         (_("Recent kept events"), {"fields": ["recent_events"]}),
     ]
@@ -98,6 +107,7 @@ class IncidentAdmin(SearchMixin):
         "affected",
         "fingerprint",
         "trend",
+        "history",
         "latest_traceback",
         "recent_events",
     ]
@@ -159,6 +169,16 @@ class IncidentAdmin(SearchMixin):
             resolved_by=request.user if resolved else None,
             **({"regressed": False} if resolved else {}),
         )
+        StatusChange.objects.bulk_create(
+            StatusChange(
+                incident=incident,
+                at=timezone.now(),
+                before=incident.status,
+                after=status,
+                by_id=request.user.pk,
+            )
+            for incident in changed
+        )
         for incident in changed:  # the admin's history says who did it
             self.log_change(
                 request,
@@ -204,6 +224,56 @@ class IncidentAdmin(SearchMixin):
                 "day": chart("day", one, name="errorkit-trend-day"),
                 "month": chart("month", one, name="errorkit-trend-month"),
             },
+        )
+
+    @admin.display(description=_("status history"))
+    def history(self, obj: Incident) -> str:
+        changes = obj.status_changes.select_related("by")[:HISTORY_SHOWN]
+        return render_to_string(f"{PARTS}/history.html", {"changes": changes})
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<path:object_id>/status/",
+                self.admin_site.admin_view(self.status_view),
+                name="errorkit_incidents_incident_status",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        # The workflow's buttons, for those who may change a status.
+        context = {
+            **(extra_context or {}),
+            "status_choices": Incident.Status.choices
+            if self.has_resolve_permission(request)
+            else [],
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Resolve, ignore or reopen one incident from its page (POST)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_resolve_permission(request):
+            raise PermissionDenied
+        status = request.POST.get("status", "")
+        if status not in Incident.Status.values:
+            raise Http404(gettext("No such status."))
+        incidents = (
+            Incident.objects.filter(pk=int(object_id)) if object_id.isdigit() else None
+        )
+        if not incidents:
+            raise Http404(gettext("No incident has this id."))
+        self._set_status(request, incidents, Incident.Status(status))
+        return HttpResponseRedirect(
+            reverse("admin:errorkit_incidents_incident_change", args=[object_id])
         )
 
     @admin.display(description=_("traceback"))

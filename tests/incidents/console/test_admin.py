@@ -373,3 +373,41 @@ def test_a_refused_request_says_why_and_whose_key_in_the_list_and_its_page(staff
     # The customer's page counts it.
     customer = staff.get(f"{REQUESTS}customer/", {"key": key.prefix})
     assert row.request_id in customer.content.decode()
+
+
+def test_the_incident_page_resolves_ignores_and_reopens_with_its_history(
+    incident, client
+):
+    page = f"{LIST}{incident.pk}/change/"
+    status_url = f"{LIST}{incident.pk}/status/"
+    support = staff_with("view_incident", "change_incident")
+    html = support.get(page).content.decode()
+    assert 'value="resolved"' in html and 'value="ignored"' in html
+    assert 'value="open"' not in html  # already open: no "Reopen"
+    assert support.get(status_url).status_code == 405
+    assert support.post(status_url, {"status": "closed"}).status_code == 404
+    answer = support.post(status_url, {"status": "resolved"})
+    assert answer.status_code == 302 and answer["Location"].endswith(page)
+    resolved = Incident.objects.get(pk=incident.pk)
+    assert resolved.status == "resolved" and resolved.resolved_by is not None
+    # It happens again: errorkit reopens it, says so in its history, and
+    # nobody is left as having resolved it.
+    client.get("/v1/test/bug/first")
+    reopened = Incident.objects.get(pk=incident.pk)
+    assert (reopened.status, reopened.regressed) == ("open", True)
+    assert (reopened.resolved_at, reopened.resolved_by) == (None, None)
+    html = support.get(page).content.decode()
+    assert "automatically: it happened again after it was resolved" in html
+    assert f"by {login_name('support')}" in html
+    changes = list(reopened.status_changes.values_list("before", "after", "by"))
+    assert changes[0][:2] == ("resolved", "open") and changes[0][2] is None
+    assert changes[1][:2] == ("open", "resolved") and changes[1][2] is not None
+
+
+def test_viewers_get_no_status_buttons_and_cannot_post_them(incident):
+    viewer = staff_with("view_incident")
+    html = viewer.get(f"{LIST}{incident.pk}/change/").content.decode()
+    assert 'name="status"' not in html
+    answer = viewer.post(f"{LIST}{incident.pk}/status/", {"status": "resolved"})
+    assert answer.status_code == 403
+    assert Incident.objects.get(pk=incident.pk).status == "open"
