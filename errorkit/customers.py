@@ -8,7 +8,8 @@ URL names. Each fills in what it owns, in its ``AppConfig.ready()``:
 - ``errorkit.billing`` adds funds to a user's balance (``register_funds``);
 - each app with a page about a customer offers it by kind
   (``register_page``): ``"failures"`` (errorkit.incidents), ``"keys"``
-  (errorkit.keys), ``"ledger"`` (errorkit.billing).
+  (errorkit.keys), ``"ledger"`` and ``"account"`` (errorkit.billing); core
+  offers ``"user"``, the admin's page of the user.
 
 The others ask through the functions below, which answer "nothing" when no
 app filled the hook: the asking app works without the other installed. A
@@ -21,6 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+from .admin_links import admin_url
+from .users import find_user
 
 
 @dataclass(frozen=True)
@@ -66,8 +72,24 @@ class KeyDirectory(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Balance:
+    """A customer's money as a person reads it: what they can spend now,
+    what is held for calls in flight, and what the ledger has settled
+    (spendable + held)."""
+
+    spendable: Any
+    held: Any
+    settled: Any
+    currency: str
+
+
 class Funds(Protocol):
     """How to add money to a user's balance (errorkit.billing)."""
+
+    def balance_of(self, user: Any) -> Balance | None:
+        """What ``user`` has, or None when they have no account."""
+        ...
 
     def parse(self, text: str) -> Any:
         """An amount read from a person's text; ValueError saying what is
@@ -85,13 +107,22 @@ class Funds(Protocol):
 PageURL = Callable[[Customer], "str | None"]
 
 
+def user_page(customer: Customer) -> str | None:
+    """The admin's page of the customer's user (core's own page)."""
+    user = find_user(customer.user) if customer.user else None
+    if user is None:
+        return None
+    opts = user._meta
+    return admin_url(f"{opts.app_label}_{opts.model_name}_change", user.pk)
+
+
 @dataclass
 class Hooks:
     """What the installed apps registered (one per process)."""
 
     keys: KeyDirectory | None = None
     funds: Funds | None = None
-    pages: dict[str, PageURL] = field(default_factory=dict)
+    pages: dict[str, PageURL] = field(default_factory=lambda: {"user": user_page})
 
 
 hooks = Hooks()
@@ -129,3 +160,30 @@ def page_url(kind: str, customer: Customer) -> str | None:
     when no installed app shows one."""
     url_of = hooks.pages.get(kind)
     return url_of(customer) if url_of else None
+
+
+def balance_of(user: Any) -> Balance | None:
+    """``user``'s balance, when an app with balances is installed."""
+    return hooks.funds.balance_of(user) if hooks.funds and user else None
+
+
+# The pages an app may offer, in the order and words a customer's pages list
+# them.
+PAGES = {
+    "failures": _("Failed requests"),
+    "account": _("Credit account"),
+    "ledger": _("Ledger"),
+    "keys": _("API keys"),
+    "user": _("User"),
+}
+
+
+def pages_of(customer: Customer, *, besides: str = "") -> list[tuple[str, str]]:
+    """Every page about ``customer`` the installed apps offer, as (label,
+    URL), but ``besides`` (the page asking)."""
+    found = []
+    for kind, label in PAGES.items():
+        url = page_url(kind, customer) if kind != besides else None
+        if url:
+            found.append((str(label), url))
+    return found

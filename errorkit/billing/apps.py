@@ -11,7 +11,7 @@ class BillingConfig(core.OptionalAppConfig):
     def connect(self) -> None:
         from .. import customers
         from ..signals import _request_superseded
-        from .customers import LedgerFunds, ledger_page
+        from .customers import LedgerFunds, account_page, ledger_page
         from .receivers import void_superseded_holds
 
         _request_superseded.connect(
@@ -19,3 +19,4 @@ class BillingConfig(core.OptionalAppConfig):
         )
         customers.register_funds(LedgerFunds())
         customers.register_page("ledger", ledger_page)
+        customers.register_page("account", account_page)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..admin_links import admin_url
-from ..customers import Customer
+from ..customers import Balance, Customer
+from ..users import username_field
 from .amounts import to_amount
 from .funds import add_funds, funds_of
+from .models import CreditAccount
 
 
 class LedgerFunds:
@@ -17,11 +19,31 @@ class LedgerFunds:
     def parse(self, text: str) -> Any:
         return to_amount(text)
 
+    def balance_of(self, user: Any) -> Balance | None:
+        if not CreditAccount.objects.filter(owner=user).exists():
+            return None
+        funds = funds_of(user)
+        return Balance(funds.balance, funds.held, funds.settled, funds.currency)
+
     def add(self, user: Any, amount: Any, *, note: str) -> tuple[Any, str]:
         add_funds(user, amount, note=note)
         # What the owner can spend now, not the stored (unfolded) column.
         funds = funds_of(user)
         return funds.balance, funds.currency
+
+
+def account_page(customer: Customer) -> str | None:
+    """The admin's page of a user's credit account."""
+    if not customer.user:
+        return None
+    account = (
+        CreditAccount.objects.filter(**{f"owner__{username_field()}": customer.user})
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if account is None:
+        return None
+    return admin_url("errorkit_billing_creditaccount_change", account)
 
 
 def ledger_page(customer: Customer) -> str | None:

@@ -55,7 +55,9 @@ class CreditAccount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.owner}: {self.balance} {self.currency}"
+        # No amount: the stored column is not what the owner can spend (it
+        # may still count resolved holds); the admin shows the spendable one.
+        return f"{self.owner} ({self.currency})"
 
 
 class Hold(models.Model):

@@ -139,3 +139,59 @@ def test_accounts_and_ledger_entries_are_found_by_their_owners_name(staff, api_u
         ledger = "/admin/errorkit_billing/ledgerentry/"
         entries = staff.get(ledger, {"q": term}).context["cl"].result_list
         assert [entry.account.owner for entry in entries] == [api_user]
+
+
+def charge_and_abandon(user, charges: int, voids: int) -> None:
+    backend = ModelBalanceBackend()
+    for n in range(charges):
+        hold = backend.hold(user, Decimal("0.10"), timeout=60, request_id=f"c{n}")
+        backend.post(hold, Decimal("0.10"))
+    for n in range(voids):
+        hold = backend.hold(user, Decimal("0.10"), timeout=60, request_id=f"v{n}")
+        backend.void(hold)
+
+
+LEDGER = "/admin/errorkit_billing/ledgerentry/"
+
+
+def test_the_ledger_shows_money_moves_and_holds_are_one_filter_away(staff):
+    from errorkit.billing.funds import add_funds
+
+    user = make_user("lena")
+    add_funds(user, "5.00")
+    charge_and_abandon(user, charges=3, voids=4)
+    kinds = set(LedgerEntry.objects.values_list("kind", flat=True))
+    assert {"hold", "void", "post", "top_up"} <= kinds
+
+    def shown(query):
+        cl = staff.get(LEDGER, query).context["cl"]
+        return sorted({e.kind for e in cl.result_list}), cl.result_count
+
+    assert shown({}) == (["post", "top_up"], 4)  # 3 charges and the top-up
+    everything = shown({"kind": "all"})
+    assert everything[0] == sorted(kinds) and everything[1] > 4
+    assert shown({"kind": "void"}) == (["void"], 4)
+    html = staff.get(LEDGER).content.decode()
+    assert "charges, top-ups and refunds" in html and "holds and voids too" in html
+
+
+def test_an_accounts_page_lists_its_newest_holds_only(staff):
+    from errorkit.billing.funds import add_funds
+
+    user = make_user("lena")
+    other = make_user("otto")
+    add_funds(user, "20.00")
+    add_funds(other, "20.00")
+    charge_and_abandon(user, charges=0, voids=25)
+    charge_and_abandon(other, charges=0, voids=3)
+    account = CreditAccount.objects.get(owner=user)
+    page = staff.get(f"/admin/errorkit_billing/creditaccount/{account.pk}/change/")
+    holds = page.context["inline_admin_formsets"][0].formset.queryset
+    newest = list(account.holds.order_by("-created", "-pk")[:20])
+    assert list(holds) == newest
+    # The other account's page lists its own three.
+    other_account = CreditAccount.objects.get(owner=other)
+    page = staff.get(
+        f"/admin/errorkit_billing/creditaccount/{other_account.pk}/change/"
+    )
+    assert page.context["inline_admin_formsets"][0].formset.queryset.count() == 3

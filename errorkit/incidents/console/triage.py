@@ -15,7 +15,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from ...admin_links import admin_url
-from ...customers import Customer, key_owner, page_url
+from ...customers import Customer, balance_of, key_owner, page_url, pages_of
+from ...users import find_user
 from ..fingerprints import is_project_frame
 from ..models import FailedRequest
 
@@ -122,6 +123,7 @@ def customer_page(customer: Customer) -> dict[str, Any]:
     # Other apps' pages of the same person, through errorkit.customers:
     # whichever of them is installed.
     person = Customer(user=owner)
+    user = find_user(owner) if owner else None
     return {
         "customer": customer,
         "owner": owner,
@@ -132,6 +134,10 @@ def customer_page(customer: Customer) -> dict[str, Any]:
         "requests": list(
             failures_of(customer).select_related("incident")[:CUSTOMER_RECENT]
         ),
+        # What they can spend, hold and have settled: the balance a 402
+        # ticket is about, never the stored (unfolded) column.
+        "balance": balance_of(user),
+        "pages": pages_of(person, besides="failures") if owner else [],
         "ledger_url": owner and page_url("ledger", person),
         "keys_url": owner and page_url("keys", person),
         "user_url": customer.key_prefix and owner and failures_page(person),

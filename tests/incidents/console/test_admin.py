@@ -411,3 +411,34 @@ def test_viewers_get_no_status_buttons_and_cannot_post_them(incident):
     answer = viewer.post(f"{LIST}{incident.pk}/status/", {"status": "resolved"})
     assert answer.status_code == 403
     assert Incident.objects.get(pk=incident.pk).status == "open"
+
+
+def test_a_customer_page_shows_the_balance_and_every_page_of_that_customer(
+    staff, api, api_user
+):
+    from tests.helpers import post_task
+
+    post_task(api, {"kind": "echo", "payload": 1})  # a paid call: 0.25
+    post_task(api, {"kind": "crash", "payload": 1}, HTTP_X_REQUEST_ID="bal-1")
+    prefix = FailedRequest.objects.get().key_prefix
+    html = staff.get(f"{REQUESTS}customer/", {"key": prefix}).content.decode()
+    # Spendable, held and settled: never the stored (unfolded) column alone.
+    assert "spendable" in html and "settled balance" in html
+    for shown in ("9.75", "0.00"):
+        assert shown in html
+    name = username_of(api_user)
+    for page in (
+        "/admin/errorkit_billing/creditaccount/",
+        f"/admin/errorkit_billing/ledgerentry/?{urlencode({'q': name})}",
+        f"/admin/errorkit_keys/apikey/?{urlencode({'q': name})}",
+        f"/admin/auth/user/{api_user.pk}/change/",
+    ):
+        assert escape(page) in html or page in html, page
+
+
+def test_the_user_page_links_to_that_customers_errorkit_pages(staff, api_user):
+    html = staff.get(f"/admin/auth/user/{api_user.pk}/change/").content.decode()
+    name = username_of(api_user)
+    assert f"failedrequest/customer/?{urlencode({'user': name})}" in html
+    assert "/admin/errorkit_billing/creditaccount/" in html
+    assert escape(f"/admin/errorkit_keys/apikey/?{urlencode({'q': name})}") in html
