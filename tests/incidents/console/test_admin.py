@@ -104,7 +104,11 @@ def test_resolve_ignore_reopen_actions(incident, admin_user):
         ("reopen", "open"),
         ("resolve", "resolved"),
     ):
-        client.post(LIST, {"action": action, "_selected_action": [incident.pk]})
+        # From the list showing every status (open ones only by default).
+        client.post(
+            f"{LIST}?status__exact=all",
+            {"action": action, "_selected_action": [incident.pk]},
+        )
         assert Incident.objects.get(pk=incident.pk).status == status
     resolved = Incident.objects.get(pk=incident.pk)
     assert (
