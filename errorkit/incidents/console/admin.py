@@ -54,6 +54,8 @@ from .triage import (
 
 # The list's parameter choosing the chart's span (day or month).
 CHART_VAR = "chart"
+# A request id is found by its first characters from this many on.
+PREFIX_SEARCH = 12
 # How many of an incident's status changes its page shows.
 HISTORY_SHOWN = 20
 # Templates of the pieces of the console's pages.
@@ -212,30 +214,18 @@ class IncidentAdmin(SearchMixin):
         return ChartedChangeList
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Incident]:
-        """Each incident with its events in the last 24 hours and the 24
-        before (from its hourly counts), and the customers those reached:
-        subqueries on indexes, in the list's one query."""
-        now = timezone.now()
-        day, two_days = now - timedelta(hours=24), now - timedelta(hours=48)
+        """Each incident with its events in the last 24 hours (from its
+        hourly counts, on their index), which the list is sorted by. What is
+        only shown (the day before, the customers reached) is counted for
+        the page's rows alone (``ChartedChangeList.get_results``)."""
+        day = timezone.now() - timedelta(hours=24)
         hours = IncidentHour.objects.filter(incident=OuterRef("pk"))
-        customers = FailedRequest.objects.filter(
-            incident=OuterRef("pk"), created__gte=day
-        ).exclude(user="")
         incidents = self.model._default_manager.get_queryset().annotate(
             recent=Coalesce(_total(hours.filter(hour__gte=day)), 0),
-            before=Coalesce(_total(hours.filter(hour__gte=two_days, hour__lt=day)), 0),
             # Reopened in the last 24 hours: on top, whatever its count.
             fresh_regression=Case(
                 When(regressed=True, regressed_at__gte=day, then=Value(1)),
                 default=Value(0),
-            ),
-            reached=Coalesce(
-                Subquery(
-                    customers.values("incident")
-                    .annotate(n=Count("user", distinct=True))
-                    .values("n")[:1]
-                ),
-                0,
             ),
         )
         # ModelAdmin.get_queryset orders before anything is annotated: the
@@ -253,7 +243,8 @@ class IncidentAdmin(SearchMixin):
     def last_day(self, obj: Any) -> str:
         # The count, and its trend against the 24 hours before, in words.
         return render_to_string(
-            f"{PARTS}/list_trend.html", {"recent": obj.recent, "before": obj.before}
+            f"{PARTS}/list_trend.html",
+            {"recent": obj.recent, "before": getattr(obj, "before", 0)},
         )
 
     @admin.display(description=_("total"), ordering="count")
@@ -264,9 +255,9 @@ class IncidentAdmin(SearchMixin):
     def seen(self, obj: Incident) -> str:
         return render_to_string(f"{PARTS}/list_seen.html", {"incident": obj})
 
-    @admin.display(description=_("customers"), ordering="reached")
+    @admin.display(description=_("customers"))
     def customers(self, obj: Any) -> int:
-        return int(obj.reached)
+        return int(getattr(obj, "reached", 0))
 
     @admin.display(description=_("status"), ordering="status")
     def status_cell(self, obj: Incident) -> str:
@@ -466,6 +457,30 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CustomerFilter(admin.SimpleListFilter):
+    """By customer: the users with the most failed requests in the last 24
+    hours (one grouped count on the time index), or any other by search."""
+
+    title = _("customer")
+    parameter_name = "user"
+    SHOWN = 10
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        since = timezone.now() - timedelta(hours=24)
+        busiest = (
+            FailedRequest.objects.filter(created__gte=since)
+            .exclude(user="")
+            .values("user")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "user")[: self.SHOWN]
+        )
+        return [(row["user"], f"{row['user']} ({row['n']})") for row in busiest]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return queryset.filter(user=value[:255]) if value else queryset
+
+
 @admin.register(FailedRequest)
 class FailedRequestAdmin(SearchMixin):
     """Every failed request, sampled or not: one incident's (from its page), or
@@ -483,7 +498,7 @@ class FailedRequestAdmin(SearchMixin):
         "customer_link",
     ]
     list_display_links = None  # the request id is the link
-    list_filter = [StatusFilter]
+    list_filter = [StatusFilter, CustomerFilter]
     # Matched exactly (see get_search_results), so that each uses its index.
     search_fields = ["request_id", "user", "key_prefix"]
     list_select_related = ["incident"]
@@ -513,10 +528,14 @@ class FailedRequestAdmin(SearchMixin):
         term = clean_term(search_term)
         if not term:
             return queryset, False
+        # A request id as quoted: exact, in lower case (errorkit's own ids
+        # are), or by its first characters (12 or more: a ticket's "req_5f0c2d9e").
+        ids = [term[:200], term.lower()[:200]]
+        by_id = Q(request_id__in=ids)
+        if len(term) >= PREFIX_SEARCH:
+            by_id |= Q(request_id__startswith=term.lower()[:200])
         return (
-            queryset.filter(
-                Q(request_id=term[:200]) | Q(user=term[:255]) | Q(key_prefix=term[:16])
-            ),
+            queryset.filter(by_id | Q(user=term[:255]) | Q(key_prefix=term[:16])),
             False,
         )
 
@@ -669,3 +688,34 @@ class ChartedChangeList(ChangeList):
         lookups = super().get_filters_params(params)
         lookups.pop(CHART_VAR, None)
         return lookups
+
+    def get_results(self, request: HttpRequest) -> None:
+        """The page's rows, each with its events in the 24 hours before the
+        last 24 (its trend) and the customers it reached in the last 24: two
+        grouped queries for the page, not a subquery for every incident."""
+        super().get_results(request)
+        rows = list(self.result_list)
+        if not rows:
+            return
+        now = timezone.now()
+        day, two_days = now - timedelta(hours=24), now - timedelta(hours=48)
+        ids = [row.pk for row in rows]
+        before = dict(
+            IncidentHour.objects.filter(
+                incident__in=ids, hour__gte=two_days, hour__lt=day
+            )
+            .values("incident")
+            .annotate(n=Sum("count"))
+            .values_list("incident", "n")
+        )
+        reached = dict(
+            FailedRequest.objects.filter(incident__in=ids, created__gte=day)
+            .exclude(user="")
+            .values("incident")
+            .annotate(n=Count("user", distinct=True))
+            .values_list("incident", "n")
+        )
+        for row in rows:
+            row.before = before.get(row.pk, 0)
+            row.reached = reached.get(row.pk, 0)
+        self.result_list = rows

@@ -446,3 +446,39 @@ def test_the_user_page_links_to_that_customers_errorkit_pages(staff, api_user):
     assert f"failedrequest/customer/?{urlencode({'user': name})}" in html
     assert "/admin/errorkit_billing/creditaccount/" in html
     assert escape(f"/admin/errorkit_keys/apikey/?{urlencode({'q': name})}") in html
+
+
+def test_a_request_id_is_found_by_case_and_by_its_first_characters(staff, client):
+    client.get("/v1/test/bug/first", HTTP_X_REQUEST_ID="req_5f0c2d9e8b7a4c1d")
+
+    def found(term):
+        return (
+            "req_5f0c2d9e8b7a4c1d"
+            in staff.get(REQUESTS, {"q": term})
+            .content.decode()
+            .split('id="result_list"')[-1]
+        )
+
+    assert found("REQ_5F0C2D9E8B7A4C1D")
+    assert found("req_5f0c2d9e")  # 12 characters, as a ticket quotes it
+    assert not found("req_5f0c")  # too short to be anyone's
+
+
+def test_a_callers_error_page_says_it_is_a_row_only(staff, client):
+    client.get("/v1/tasks", HTTP_X_REQUEST_ID="lean-1")  # a 401, no incident
+    row = FailedRequest.objects.get(request_id="lean-1")
+    html = staff.get(f"{REQUESTS}{row.pk}/change/").content.decode()
+    assert "kept as this row only" in html
+    assert "links above" not in html and "Newer event" not in html
+
+
+def test_failed_requests_filter_by_customer(staff, api, api_user, client):
+    from tests.helpers import post_task
+
+    post_task(api, {"kind": "crash", "payload": 1}, HTTP_X_REQUEST_ID="mine-1")
+    client.get("/v1/test/bug/first", HTTP_X_REQUEST_ID="anon-1")
+    name = username_of(api_user)
+    html = staff.get(REQUESTS).content.decode()
+    assert f"{name} (1)" in html  # offered, with its count
+    listed = staff.get(REQUESTS, {"user": name}).content.decode()
+    assert "mine-1" in listed and "anon-1" not in listed
