@@ -311,3 +311,43 @@ def test_a_pasted_key_never_reaches_a_url(live_server, browser, listed):
     assert any(f"q={key.prefix}" in url for url in requested)
     if listed == "errorkit_keys/apikey":
         page.wait_for_selector("text=findme")
+
+
+def test_the_console_pages_have_no_serious_accessibility_violations(
+    live_server, browser, traffic
+):
+    """axe-core (axe-playwright-python) on the list, an incident, a request,
+    a customer and a credit account, in light and dark mode: no serious or
+    critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from errorkit.billing.models import CreditAccount
+
+    incident = Incident.objects.get(title="KeyError in lookup_price")
+    kept = FailedRequest.objects.filter(incident=incident, event__isnull=False).first()
+    prefix = FailedRequest.objects.exclude(key_prefix="")[0].key_prefix
+    account = CreditAccount.objects.first()
+    admin = f"{live_server.url}/admin"
+    pages = {
+        "list": f"{admin}/errorkit_incidents/incident/",
+        "incident": f"{admin}/errorkit_incidents/incident/{incident.pk}/change/",
+        "request": f"{admin}/errorkit_incidents/failedrequest/{kept.pk}/change/",
+        "customer": f"{admin}/errorkit_incidents/failedrequest/customer/?key={prefix}",
+        "account": f"{admin}/errorkit_billing/creditaccount/{account.pk}/change/",
+    }
+    axe = Axe()
+    found = {}
+    for dark in (False, True):
+        page = sign_in(browser, live_server, dark=dark)
+        for name, url in pages.items():
+            page.goto(url)
+            violations = axe.run(page).response["violations"]
+            serious = [
+                (v["id"], [n["target"] for n in v["nodes"]][:3])
+                for v in violations
+                if v["impact"] in ("serious", "critical")
+            ]
+            if serious:
+                found[f"{name}{' (dark)' if dark else ''}"] = serious
+        page.close()
+    assert found == {}
