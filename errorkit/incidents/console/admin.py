@@ -35,6 +35,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -237,14 +238,31 @@ class IncidentAdmin(SearchMixin):
 
     @admin.display(description=_("incident"), ordering="title")
     def incident_cell(self, obj: Incident) -> str:
-        return render_to_string(f"{PARTS}/list_incident.html", {"incident": obj})
+        # The list's cells are a line of markup each, built here: a template
+        # per cell cost 0.4 ms, 160 ms for a page of 100 incidents.
+        return format_html(
+            '<span class="errorkit-title">{}</span><br>'
+            '<span class="errorkit-quiet"><code>{}</code> · {}</span>',
+            obj.title,
+            obj.error_code,
+            obj.status_code,
+        )
 
     @admin.display(description=_("24 h"), ordering="recent")
     def last_day(self, obj: Any) -> str:
         # The count, and its trend against the 24 hours before, in words.
-        return render_to_string(
-            f"{PARTS}/list_trend.html",
-            {"recent": obj.recent, "before": getattr(obj, "before", 0)},
+        recent, before = int(obj.recent), int(getattr(obj, "before", 0))
+        trend: str
+        if recent > before:
+            trend = format_html("&#9650; {}", _("up from %(n)d") % {"n": before})
+        elif recent < before:
+            trend = format_html("&#9660; {}", _("down from %(n)d") % {"n": before})
+        else:
+            trend = gettext("steady")
+        return format_html(
+            '<strong>{}</strong><br><span class="errorkit-quiet">{}</span>',
+            recent,
+            trend,
         )
 
     @admin.display(description=_("total"), ordering="count")
@@ -253,7 +271,13 @@ class IncidentAdmin(SearchMixin):
 
     @admin.display(description=_("last seen"), ordering="last_seen")
     def seen(self, obj: Incident) -> str:
-        return render_to_string(f"{PARTS}/list_seen.html", {"incident": obj})
+        when = timezone.localtime(obj.last_seen)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            when.isoformat(),
+            f"{when:%Y-%m-%d %H:%M:%S %Z}",
+            _("%(ago)s ago") % {"ago": timesince(obj.last_seen)},
+        )
 
     @admin.display(description=_("customers"))
     def customers(self, obj: Any) -> int:
@@ -261,7 +285,13 @@ class IncidentAdmin(SearchMixin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_cell(self, obj: Incident) -> str:
-        return render_to_string(f"{PARTS}/list_status.html", {"incident": obj})
+        if not obj.regressed:
+            return obj.get_status_display()
+        return format_html(
+            '{} <strong class="errorkit-regressed">{}</strong>',
+            obj.get_status_display(),
+            gettext("regressed"),
+        )
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         span = "month" if request.GET.get(CHART_VAR) == "month" else "day"

@@ -56,6 +56,10 @@ def test_the_list_shows_the_incidents_and_a_chart(incident):
         0
     ]
     assert "<svg" in chart_html and "<script" not in chart_html
+    # Headings a screen reader can jump to: the chart, then the results.
+    assert text.index("Failed requests over time</h2>") < text.index(
+        "Incidents, worst now first</h2>"
+    )
     month = client.get(LIST, {"chart": "month"})
     assert "Failed requests per day, last 30 days" in month.content.decode()
 
