@@ -25,6 +25,7 @@ OPTIONAL_APPS = {
         "errorkit_incidents_incident",
         "errorkit_incidents_incidentevent",
         "errorkit_incidents_incidenthour",
+        "errorkit_incidents_statuschange",
         "errorkit_incidents_failedrequest",
     },
 }
