@@ -17,6 +17,7 @@ import random
 import shutil
 from pathlib import Path
 
+import django
 import pytest
 from django.test import Client
 
@@ -313,6 +314,30 @@ def test_a_pasted_key_never_reaches_a_url(live_server, browser, listed):
         page.wait_for_selector("text=findme")
 
 
+# Before Django 5.0 the admin's own look fails axe: its palette (module and
+# filter headings, breadcrumbs, the sidebar, buttons, which errorkit's pages
+# reuse) is under 4.5:1 and its action checkboxes have no label; Django 5.0
+# fixed both. There axe checks everything but the contrast rule and that
+# chrome; on newer Django (the middle and newest sessions of the matrix) it
+# checks the whole page with every rule, errorkit's own colours included.
+OLD_ADMIN = django.VERSION < (5, 0)
+AXE_CONTEXT = (
+    {
+        "exclude": [
+            [".breadcrumbs"],
+            ["#nav-sidebar"],
+            ["#action-toggle"],
+            [".action-checkbox"],
+        ]
+    }
+    if OLD_ADMIN
+    else None
+)
+AXE_OPTIONS: dict = {"resultTypes": ["violations"]}
+if OLD_ADMIN:
+    AXE_OPTIONS["rules"] = {"color-contrast": {"enabled": False}}
+
+
 def test_the_console_pages_have_no_serious_accessibility_violations(
     live_server, browser, traffic
 ):
@@ -341,7 +366,9 @@ def test_the_console_pages_have_no_serious_accessibility_violations(
         page = sign_in(browser, live_server, dark=dark)
         for name, url in pages.items():
             page.goto(url)
-            violations = axe.run(page).response["violations"]
+            violations = axe.run(
+                page, context=AXE_CONTEXT, options=AXE_OPTIONS
+            ).response["violations"]
             serious = [
                 (v["id"], [n["target"] for n in v["nodes"]][:3])
                 for v in violations
