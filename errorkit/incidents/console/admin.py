@@ -57,6 +57,20 @@ from .triage import (
 CHART_VAR = "chart"
 # A request id is found by its first characters from this many on.
 PREFIX_SEARCH = 12
+
+
+def request_id_matches(term: str) -> Q:
+    """A request id as a ticket quotes it: exact, in lower case (errorkit's
+    own ids are), or by its first characters (12 or more: "req_5f0c2d9e").
+    Each is served by the column's index (on PostgreSQL its pattern index
+    serves the prefix); Django's "=" search is iexact, UPPER() on both
+    sides, which no index serves."""
+    by_id = Q(request_id__in=[term[:200], term.lower()[:200]])
+    if len(term) >= PREFIX_SEARCH:
+        by_id |= Q(request_id__startswith=term.lower()[:200])
+    return by_id
+
+
 # How many of an incident's status changes its page shows.
 HISTORY_SHOWN = 20
 # Templates of the pieces of the console's pages.
@@ -139,7 +153,9 @@ class IncidentAdmin(SearchMixin):
     # A request id is matched exactly, through its findable row (see
     # get_search_results); never LIKE across a join to every event.
     search_fields = ["title"]
-    search_help_text = _("A title's words, a fingerprint, or a request id.")
+    search_help_text = _(
+        "A title's words, a fingerprint, or a request id (or its first 12 characters)."
+    )
     show_full_result_count = False  # no COUNT(*) over millions of rows
     actions = ["resolve", "ignore", "reopen"]
     change_list_template = "admin/errorkit_incidents/incident/change_list.html"
@@ -200,13 +216,14 @@ class IncidentAdmin(SearchMixin):
         self, request: HttpRequest, queryset: QuerySet[Incident], search_term: str
     ) -> tuple[QuerySet[Incident], bool]:
         """Words of the title, or the exact fingerprint, or (by its findable
-        row, through an index) the exact id of any of its failed requests."""
+        row, through an index) the id of any of its failed requests, as
+        ``request_id_matches`` finds it."""
         term = clean_term(search_term)
         found, duplicates = super().get_search_results(request, queryset, term)
         if not term:
             return found, duplicates
         by_request = FailedRequest.objects.filter(
-            request_id=term[:200], incident__isnull=False
+            request_id_matches(term), incident__isnull=False
         ).values("incident_id")
         exact = Q(fingerprint=term[:64]) | Q(pk__in=by_request)
         return found | queryset.filter(exact), duplicates
@@ -547,25 +564,20 @@ class FailedRequestAdmin(SearchMixin):
     def search_help_text(self) -> str:  # type: ignore[override]
         # Named as the user model names a user ("email address"...): a
         # FailedRequest's user is its USERNAME_FIELD.
-        return gettext("An exact request id, %(user)s or API key prefix.") % {
-            "user": username_label()
-        }
+        return gettext(
+            "A request id (or its first 12 characters), %(user)s or API key prefix."
+        ) % {"user": username_label()}
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        # Django's "=" is iexact, UPPER() on both sides, which no index serves.
         term = clean_term(search_term)
         if not term:
             return queryset, False
-        # A request id as quoted: exact, in lower case (errorkit's own ids
-        # are), or by its first characters (12 or more: a ticket's "req_5f0c2d9e").
-        ids = [term[:200], term.lower()[:200]]
-        by_id = Q(request_id__in=ids)
-        if len(term) >= PREFIX_SEARCH:
-            by_id |= Q(request_id__startswith=term.lower()[:200])
         return (
-            queryset.filter(by_id | Q(user=term[:255]) | Q(key_prefix=term[:16])),
+            queryset.filter(
+                request_id_matches(term) | Q(user=term[:255]) | Q(key_prefix=term[:16])
+            ),
             False,
         )
 

@@ -306,7 +306,10 @@ def test_the_search_and_customer_pages_name_the_user_models_field(staff):
     model = get_user_model()
     label = model._meta.get_field(model.USERNAME_FIELD).verbose_name
     listing = staff.get(REQUESTS).content.decode()
-    assert f"An exact request id, {label} or API key prefix." in listing
+    assert (
+        f"A request id (or its first 12 characters), {label} or API key prefix."
+        in listing
+    )
     # The 404's reason, which a DEBUG page shows.
     requests_admin = FailedRequestAdmin(FailedRequest, admin.site)
     with pytest.raises(Http404, match=f"or \\?user=<{label}>"):
@@ -460,16 +463,23 @@ def test_the_user_page_links_to_that_customers_errorkit_pages(staff, api_user):
     assert escape(f"/admin/errorkit_keys/apikey/?{urlencode({'q': name})}") in html
 
 
-def test_a_request_id_is_found_by_case_and_by_its_first_characters(staff, client):
+@pytest.mark.parametrize("listing", ["failed requests", "incidents"])
+def test_a_request_id_is_found_by_case_and_by_its_first_characters(
+    staff, client, listing
+):
     client.get("/v1/test/bug/first", HTTP_X_REQUEST_ID="req_5f0c2d9e8b7a4c1d")
+    client.get("/v1/test/bug/other-bug", HTTP_X_REQUEST_ID="req_77aa")
+    path, shown = {
+        "failed requests": (REQUESTS, "req_5f0c2d9e8b7a4c1d"),
+        "incidents": (LIST, "KeyError"),
+    }[listing]
 
     def found(term):
-        return (
-            "req_5f0c2d9e8b7a4c1d"
-            in staff.get(REQUESTS, {"q": term})
-            .content.decode()
-            .split('id="result_list"')[-1]
-        )
+        results = staff.get(path, {"q": term}).content.decode()
+        results = results.split('id="result_list"')[-1]
+        # The other bug's incident never matches: the search found one.
+        assert "ZeroDivisionError" not in results
+        return shown in results
 
     assert found("REQ_5F0C2D9E8B7A4C1D")
     assert found("req_5f0c2d9e")  # 12 characters, as a ticket quotes it
