@@ -5,7 +5,8 @@ database (PostgreSQL when it answers, else a SQLite file).
 Each page is requested in alternation with Django's admin index (the
 baseline: the same session, auth and template machinery, no incident data);
 prints the median time of each over the rounds, its spread, and the ratio to
-the baseline. Goal (issue 12): list and search under 200 ms.
+the baseline. Goals: the list (its 24-hour chart) under 100 ms, every
+other page under 200 ms.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.incidents import on_fresh_database  # noqa: E402
 
 INCIDENTS, REQUESTS, ROUNDS = 3000, 200_000, 15
-GOAL_MS = 200
+LIST = "incident list (24 h chart)"
+GOAL_MS = {LIST: 100}
+OTHER_GOAL_MS = 200
 
 
 def main() -> None:
@@ -61,7 +64,7 @@ def run(url: str) -> None:
     row = FailedRequest.objects.get(request_id="vol-123456")
     admin = "/admin/errorkit_incidents"
     pages = {
-        "incident list (24 h chart)": (f"{admin}/incident/", {}),
+        LIST: (f"{admin}/incident/", {}),
         "incident list (30 d chart)": (f"{admin}/incident/", {"chart": "month"}),
         "incident search: request id": (f"{admin}/incident/", {"q": "vol-123456"}),
         "incident search: words": (f"{admin}/incident/", {"q": "handler_7"}),
@@ -87,7 +90,8 @@ def run(url: str) -> None:
             page.append(timed(client, path, params))
             base.append(timed(client, "/admin/", {}))
         median, baseline = statistics.median(page), statistics.median(base)
-        verdict = "ok" if median * 1000 <= GOAL_MS else f"over {GOAL_MS} ms"
+        goal = GOAL_MS.get(name, OTHER_GOAL_MS)
+        verdict = "ok" if median * 1000 <= goal else f"over {goal} ms"
         print(
             f"  {name:31s} {median * 1000:6.1f} ms "
             f"({min(page) * 1000:.1f}-{max(page) * 1000:.1f}), "
