@@ -55,6 +55,8 @@ class HoldInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
     verbose_name_plural = _("holds (the newest 20)")
+    # Read only, so without the tabular inline's empty header cells.
+    template = "admin/errorkit_billing/creditaccount/holds.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Paged to the newest: an account may hold thousands (a page of 85
