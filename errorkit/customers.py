@@ -5,6 +5,8 @@ URL names. Each fills in what it owns, in its ``AppConfig.ready()``:
 
 - ``errorkit.keys`` says which API key authenticated a request and who owns a
   key (``register_keys``);
+- ``errorkit.keys`` also lets a customer manage their own keys
+  (``register_customer_keys``: the customers' dashboard asks it);
 - ``errorkit.billing`` adds funds to a user's balance (``register_funds``);
 - each app with a page about a customer offers it by kind
   (``register_page``): ``"failures"`` (errorkit.incidents), ``"keys"``
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +76,53 @@ class KeyDirectory(Protocol):
 
 
 @dataclass(frozen=True)
+class KeyInfo:
+    """One API key as its owner sees it: never its secret."""
+
+    id: str  # opaque: what a URL names the key by
+    prefix: str
+    name: str
+    created: datetime
+    last_used: datetime | None
+    revoked: datetime | None
+    read_only: bool
+
+    @property
+    def active(self) -> bool:
+        return self.revoked is None
+
+
+class CustomerKeys(Protocol):
+    """A customer's own API keys, for self-service (the dashboard). Every
+    method is scoped to ``user``: a key of anyone else is "no such key"
+    (None), never an error that tells it exists."""
+
+    # The longest name a key may have.
+    name_max_length: int
+
+    def keys_of(self, user: Any) -> list[KeyInfo]:
+        """``user``'s keys, newest first, revoked ones included."""
+        ...
+
+    def key_of(self, user: Any, key_id: str) -> KeyInfo | None:
+        """One of ``user``'s keys, or None."""
+        ...
+
+    def create(self, user: Any, *, name: str, read_only: bool) -> tuple[KeyInfo, str]:
+        """A new key for ``user`` and its secret: the only time it exists."""
+        ...
+
+    def rename(self, user: Any, key_id: str, name: str) -> KeyInfo | None:
+        """Rename one of ``user``'s keys; None when they have no such key."""
+        ...
+
+    def revoke(self, user: Any, key_id: str) -> KeyInfo | None:
+        """Revoke one of ``user``'s keys (again is a no-op); None when they
+        have no such key."""
+        ...
+
+
+@dataclass(frozen=True)
 class Balance:
     """A customer's money as a person reads it: what they can spend now,
     what is held for calls in flight, and what the ledger has settled
@@ -121,6 +171,7 @@ class Hooks:
     """What the installed apps registered (one per process)."""
 
     keys: KeyDirectory | None = None
+    customer_keys: CustomerKeys | None = None
     funds: Funds | None = None
     pages: dict[str, PageURL] = field(default_factory=lambda: {"user": user_page})
 
@@ -130,6 +181,15 @@ hooks = Hooks()
 
 def register_keys(directory: KeyDirectory) -> None:
     hooks.keys = directory
+
+
+def register_customer_keys(keys: CustomerKeys) -> None:
+    hooks.customer_keys = keys
+
+
+def customer_keys() -> CustomerKeys | None:
+    """The installed app that lets customers manage their keys, or None."""
+    return hooks.customer_keys
 
 
 def register_funds(funds: Funds) -> None:

@@ -1,8 +1,12 @@
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
+
+from tests.browsers import CHROMIUM
 
 DEMO_TESTS = Path(__file__).parent / "demo"
 
@@ -14,6 +18,31 @@ def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
     if collection_path.is_dir() and DEMO_TESTS.is_relative_to(collection_path):
         return None  # a folder above the demo's: look inside
     return None if inside_demo == demo_run else True
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Debian's chromium, driven by Playwright (tests.browsers marks the
+    tests that need it)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # ORM calls happen around it, never concurrently.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "errorkit.billing",
     "errorkit.idempotency",
     "errorkit.incidents",
+    "errorkit.dashboard",
 ]
 ROOT_URLCONF = "tests.urls"
 

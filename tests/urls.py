@@ -10,5 +10,6 @@ from .urls_core import core_urlpatterns
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("v1/", include("tests.testapp.urls")),
+    path("dashboard/", include("errorkit.dashboard.urls")),
     *core_urlpatterns,
 ]

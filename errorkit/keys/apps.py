@@ -11,9 +11,10 @@ class KeysConfig(core.OptionalAppConfig):
 
     def connect(self) -> None:
         from .. import customers
-        from .customers import APIKeyDirectory, keys_page
+        from .customers import APIKeyDirectory, OwnKeys, keys_page
 
         customers.register_keys(APIKeyDirectory())
+        customers.register_customer_keys(OwnKeys())
         customers.register_page("keys", keys_page)
         if apps.is_installed("drf_spectacular"):
             # drf-spectacular finds authentication extensions by their import.

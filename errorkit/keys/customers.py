@@ -1,16 +1,16 @@
 """What errorkit.keys tells the other apps about customers (errorkit.customers):
-which key authenticated a request, who owns a key, and the page of a user's
-keys."""
+which key authenticated a request, who owns a key, the page of a user's
+keys, and a customer's own keys for self-service."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..admin_links import admin_url
-from ..customers import Customer, KeyShape
+from ..customers import Customer, KeyInfo, KeyShape
 from ..state import state_of
 from ..users import username_field
-from .api_keys import KEY_PREFIX, PREFIX_LENGTH
+from .api_keys import KEY_PREFIX, PREFIX_LENGTH, create_key, revoke
 from .authentication import PRESENTED
 from .models import APIKey
 
@@ -42,3 +42,54 @@ def keys_page(customer: Customer) -> str | None:
     if not customer.user:
         return None
     return admin_url("errorkit_keys_apikey_changelist", query={"q": customer.user})
+
+
+def info(key: APIKey) -> KeyInfo:
+    return KeyInfo(
+        id=str(key.pk),
+        prefix=key.prefix,
+        name=key.name,
+        created=key.created,
+        last_used=key.last_used,
+        revoked=key.revoked_at,
+        read_only=key.read_only,
+    )
+
+
+class OwnKeys:
+    """errorkit.customers' ``CustomerKeys``: a customer's own keys, each
+    looked up through its owner, so that another's key is never found."""
+
+    name_max_length = APIKey._meta.get_field("name").max_length or 100
+
+    def _key(self, user: Any, key_id: str) -> APIKey | None:
+        if not str(key_id).isdigit():
+            return None
+        return APIKey.objects.filter(owner=user, pk=int(key_id)).first()
+
+    def keys_of(self, user: Any) -> list[KeyInfo]:
+        return [info(key) for key in APIKey.objects.filter(owner=user)]
+
+    def key_of(self, user: Any, key_id: str) -> KeyInfo | None:
+        key = self._key(user, key_id)
+        return info(key) if key else None
+
+    def create(self, user: Any, *, name: str, read_only: bool) -> tuple[KeyInfo, str]:
+        key, secret = create_key(user, name=name, read_only=read_only)
+        return info(key), secret
+
+    def rename(self, user: Any, key_id: str, name: str) -> KeyInfo | None:
+        key = self._key(user, key_id)
+        if key is None:
+            return None
+        key.name = name
+        key.save(update_fields=["name"])
+        return info(key)
+
+    def revoke(self, user: Any, key_id: str) -> KeyInfo | None:
+        key = self._key(user, key_id)
+        if key is None:
+            return None
+        revoke(key)
+        key.refresh_from_db()
+        return info(key)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -523,3 +524,49 @@ def test_a_crash_is_found_in_the_admin_by_its_request_id(
 
         wait_until(found, f"{changelist} {request_id} in the admin", timeout=20)
         assert request_id in admin.get(url, timeout=30).text
+
+
+def test_the_dashboard_makes_a_key_once_and_revokes_it(
+    server: Served, routes: dict[str, Any], admin: requests.Session
+) -> None:
+    """README's dashboard in the adopter's project (its own user model, under
+    gunicorn): anonymous visitors are sent to LOGIN_URL; a signed-in user
+    creates a key, sees its secret once, calls the API with it, revokes it,
+    and the next call is 401."""
+    keys_page = f"{server}/dashboard/keys/"
+    anonymous = requests.get(keys_page, allow_redirects=False, timeout=30)
+    assert anonymous.status_code == 302, anonymous.status_code
+    assert anonymous.headers["Location"].startswith("/accounts/login/?next=")
+
+    listing = admin.get(keys_page, timeout=30)
+    assert listing.status_code == 200, listing.text[:800]
+    assert listing.headers["X-Frame-Options"] == "DENY"
+    made = admin.post(
+        f"{server}/dashboard/keys/new/",
+        data={
+            "csrfmiddlewaretoken": admin.cookies["csrftoken"],
+            "name": "from the dashboard",
+        },
+        headers={"Referer": keys_page},
+        timeout=30,
+    )
+    assert made.status_code == 200 and made.url == keys_page, made.text[:800]
+    found = re.search(r'id="new-secret"[^>]*value="(sk_[A-Za-z0-9_-]+)"', made.text)
+    assert found, made.text[:2000]
+    secret = found.group(1)
+    assert all(secret not in step.url for step in [*made.history, made])
+    api = readme_route(routes, "the ViewSet's create")
+    assert call(server, "GET", api, secret).status_code == 200
+    again = admin.get(keys_page, timeout=30)
+    assert secret not in again.text and secret[:11] in again.text
+
+    key_id = re.search(r"/dashboard/keys/(\d+)/revoke/", again.text).group(1)
+    revoke = f"{server}/dashboard/keys/{key_id}/revoke/"
+    revoked = admin.post(
+        revoke,
+        data={"csrfmiddlewaretoken": admin.cookies["csrftoken"]},
+        headers={"Referer": revoke},
+        timeout=30,
+    )
+    assert revoked.status_code == 200 and revoked.url == keys_page
+    assert_error(call(server, "GET", api, secret), 401, "invalid_api_key")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "errorkit"
-OPTIONAL = ("keys", "billing", "idempotency", "incidents")
+OPTIONAL = ("keys", "billing", "idempotency", "incidents", "dashboard")
 CORE_MODULES = sorted(
     p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] not in OPTIONAL
 )

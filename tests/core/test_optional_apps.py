@@ -28,6 +28,7 @@ OPTIONAL_APPS = {
         "errorkit_incidents_statuschange",
         "errorkit_incidents_failedrequest",
     },
+    "errorkit.dashboard": set(),  # no model: it asks the other apps
 }
 
 
@@ -91,6 +92,7 @@ APP_CONFIGS = {
     "errorkit.billing": "errorkit.billing.apps.BillingConfig",
     "errorkit.idempotency": "errorkit.idempotency.apps.IdempotencyConfig",
     "errorkit.incidents": "errorkit.incidents.apps.IncidentsConfig",
+    "errorkit.dashboard": "errorkit.dashboard.apps.DashboardConfig",
 }
 
 

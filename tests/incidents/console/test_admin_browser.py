@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 from pathlib import Path
 
 import django
@@ -22,10 +21,9 @@ import pytest
 from django.test import Client
 
 from errorkit.incidents.models import FailedRequest, Incident
-from tests.services import REQUIRE_SERVICES
+from tests.browsers import assert_fits, needs_chromium, serious_violations
 from tests.users import login_name, make_superuser, make_user
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WIDTHS = (1280, 400)
 
@@ -41,34 +39,8 @@ PLANTED = (
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM) and not REQUIRE_SERVICES,
-        reason="Debian's chromium is not installed (make browser)",
-    ),
+    needs_chromium,
 ]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # ORM calls happen around it, never concurrently.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def sign_in(browser, live_server, width: int = 1280, dark: bool = False):
@@ -139,12 +111,6 @@ def traffic(api, api_user):
     )
     assert FailedRequest.objects.filter(request_id__startswith="crash-").count() == 100
     assert FailedRequest.objects.filter(request_id="broke-1", status_code=402).exists()
-
-
-def assert_fits(page, width: int) -> None:
-    """Nothing wider than the window: tables and code scroll in their box."""
-    overflow = page.evaluate("document.documentElement.scrollWidth")
-    assert overflow <= width, f"{page.url} is {overflow} px wide at {width} px"
 
 
 def test_support_finds_any_failed_request_in_three_clicks(
@@ -344,8 +310,6 @@ def test_the_console_pages_have_no_serious_accessibility_violations(
     """axe-core (axe-playwright-python) on the list, an incident, a request,
     a customer and a credit account, in light and dark mode: no serious or
     critical violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
     from errorkit.billing.models import CreditAccount
 
     incident = Incident.objects.get(title="KeyError in lookup_price")
@@ -360,20 +324,12 @@ def test_the_console_pages_have_no_serious_accessibility_violations(
         "customer": f"{admin}/errorkit_incidents/failedrequest/customer/?key={prefix}",
         "account": f"{admin}/errorkit_billing/creditaccount/{account.pk}/change/",
     }
-    axe = Axe()
     found = {}
     for dark in (False, True):
         page = sign_in(browser, live_server, dark=dark)
         for name, url in pages.items():
             page.goto(url)
-            violations = axe.run(
-                page, context=AXE_CONTEXT, options=AXE_OPTIONS
-            ).response["violations"]
-            serious = [
-                (v["id"], [n["target"] for n in v["nodes"]][:3])
-                for v in violations
-                if v["impact"] in ("serious", "critical")
-            ]
+            serious = serious_violations(page, AXE_CONTEXT, AXE_OPTIONS)
             if serious:
                 found[f"{name}{' (dark)' if dark else ''}"] = serious
         page.close()

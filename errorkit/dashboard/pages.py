@@ -1,0 +1,30 @@
+"""What every dashboard page is: for a signed-in customer only (the
+project's ``LOGIN_URL``), never framed, never cached (a page may show a
+secret once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_deny
+
+View = Callable[..., HttpResponse]
+
+
+def customer_page(view: View) -> View:
+    return login_required(never_cache(xframe_options_deny(view)))
+
+
+def unavailable(request: HttpRequest, what: str) -> HttpResponse:
+    """The page of a part no installed app provides (errorkit.keys for the
+    keys): 404, saying which app the project would add."""
+    return render(
+        request,
+        "errorkit_dashboard/unavailable.html",
+        {"what": what},
+        status=404,
+    )
