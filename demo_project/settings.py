@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "errorkit.billing",
     "errorkit.idempotency",
     "errorkit.incidents",
+    "errorkit.dashboard",
     "demo_project.jobs.apps.JobsConfig",
 ]
 
@@ -65,12 +66,16 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "demo_project.urls"
+# Customers sign in with Django's own login view, then land on their dashboard.
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/dashboard/"
 WSGI_APPLICATION = "demo_project.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The customers' sign-in page (registration/login.html).
+        "DIRS": [BASE_DIR / "demo_project" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

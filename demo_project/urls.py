@@ -7,6 +7,9 @@ from errorkit.views import handler400, handler403, handler404, handler500  # noq
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The customers' dashboard, behind Django's own login.
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("dashboard/", include("errorkit.dashboard.urls")),
     # Public, and JSON whatever the Accept header says.
     path(
         "v1/schema",

@@ -13,17 +13,21 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_setup_creates_a_staff_admin_and_prints_how_to_use_it(monkeypatch):
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "pw-123")
+    monkeypatch.setenv("DEMO_CUSTOMER_PASSWORD", "cu-456")
     out = StringIO()
     call_command("demo_setup", "--host", "127.0.0.1:9000", stdout=out)
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser and admin.check_password("pw-123")
+    customer = get_user_model().objects.get(username="customer")
+    assert not customer.is_staff and customer.check_password("cu-456")
     text = out.getvalue()
     assert "http://127.0.0.1:9000/admin/" in text and "'pw-123'" in text
+    assert "http://127.0.0.1:9000/dashboard/" in text and "'cu-456'" in text
     assert "curl -i http://127.0.0.1:9000/v1/models" in text
     from errorkit.keys.api_keys import find_key
 
     secret = text.split("API key:")[1].split()[0]
-    assert find_key(secret).owner == admin
+    assert find_key(secret).owner == customer
     assert f"Authorization: Bearer {secret}" in text
     from errorkit.incidents.models import Incident
 
@@ -32,6 +36,31 @@ def test_demo_setup_creates_a_staff_admin_and_prints_how_to_use_it(monkeypatch):
         "bad_gateway": 2,
         "service_unavailable": 1,
     }
+
+
+def test_the_customer_signs_in_and_finds_the_demo_key_on_the_dashboard(
+    monkeypatch, client
+):
+    monkeypatch.setenv("DEMO_CUSTOMER_PASSWORD", "cu-456")
+    out = StringIO()
+    call_command("demo_setup", stdout=out)
+    secret = out.getvalue().split("API key:")[1].split()[0]
+    login = client.get("/dashboard/")
+    assert login.status_code == 302 and login["Location"].startswith("/accounts/login/")
+    assert client.get(login["Location"]).status_code == 200
+    signed_in = client.post(
+        "/accounts/login/", {"username": "customer", "password": "cu-456"}
+    )
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/dashboard/"
+    page = client.get("/dashboard/keys/").content.decode()
+    assert secret[:11] in page and secret not in page
+    # A wrong password signs nobody in.
+    other = type(client)()
+    refused = other.post(
+        "/accounts/login/", {"username": "customer", "password": "wrong"}
+    )
+    assert refused.status_code == 200
+    assert other.get("/dashboard/keys/").status_code == 302
 
 
 def test_demo_setup_twice_resets_the_password(monkeypatch):

@@ -1,4 +1,5 @@
-"""Prepare the demo: a staff admin, an API key with a balance, and curl examples."""
+"""Prepare the demo: a staff admin, a customer who owns an API key with a
+balance (and signs in to the dashboard), and curl examples."""
 
 from __future__ import annotations
 
@@ -15,32 +16,39 @@ RUNNING_KEY = "demo-still-running"
 
 class Command(BaseCommand):
     help = (
-        "Create (or reset) the demo admin, a funded API key, and print curl examples."
+        "Create (or reset) the demo admin, a customer with a funded API key, "
+        "and print their logins and curl examples."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1:8000")
         parser.add_argument("--username", default="admin")
+        parser.add_argument("--customer", default="customer")
         parser.add_argument("--balance", default="10.00")
 
     def handle(
-        self, *args: Any, host: str, username: str, balance: str, **options: Any
+        self,
+        *args: Any,
+        host: str,
+        username: str,
+        customer: str,
+        balance: str,
+        **options: Any,
     ) -> None:
-        password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
-        user, _ = get_user_model().objects.get_or_create(username=username)
-        user.is_staff = user.is_superuser = True
-        user.set_password(password)
-        user.save()
-        secret = self.new_key(username, balance)
+        password = self.login(username, "DEMO_ADMIN_PASSWORD", staff=True)
+        customer_password = self.login(customer, "DEMO_CUSTOMER_PASSWORD", staff=False)
+        secret = self.new_key(customer, balance)
         broke = self.new_key("demo-broke", None)
         reader = self.new_key("demo-reader", "1.00", read_only=True)
-        self.seed_running_job(username)
+        self.seed_running_job(customer)
         seeded = self.seed_incidents(secret)
         base = f"http://{host}"
         lines = [
             "",
-            f"Admin:    {base}/admin/  user {username!r}  password {password!r}",
-            f"API key:  {secret}  (balance {balance} USD; shown once)",
+            f"Admin:     {base}/admin/  user {username!r}  password {password!r}",
+            f"Dashboard: {base}/dashboard/  user {customer!r}  "
+            f"password {customer_password!r}  (owns the API key below)",
+            f"API key:   {secret}  (balance {balance} USD; shown once)",
             f"Incidents: {seeded} server errors recorded, to look at in the admin",
             "",
             "Try the API (each line answers the status before it):",
@@ -53,6 +61,17 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+    @staticmethod
+    def login(username: str, variable: str, *, staff: bool) -> str:
+        """Create or reset a login; its password (from ``variable``, else
+        random)."""
+        password = os.environ.get(variable) or secrets.token_urlsafe(12)
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        user.is_staff = user.is_superuser = staff
+        user.set_password(password)
+        user.save()
+        return password
 
     @staticmethod
     def examples(
