@@ -18,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 from .compat.drf import api_view_function
 from .declarations import declarations_of
+from .view_names import dotted_path
 
 # The kinds of view, by where the exemption is written.
 FUNCTION = "function"  # a function, @api_view ones too: above every decorator
@@ -63,12 +64,6 @@ class AutocommitView:
     @property
     def path(self) -> str:
         return dotted_path(self.target)
-
-
-def dotted_path(target: Any) -> str:
-    module = getattr(target, "__module__", None) or "?"
-    name = getattr(target, "__qualname__", None) or repr(target)
-    return f"{module}.{name}"
 
 
 def view_class(callback: Any) -> type | None:

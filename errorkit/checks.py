@@ -16,7 +16,6 @@ from .atomic_requests import (
     VIEWSET,
     AutocommitView,
     autocommit_view,
-    dotted_path,
     exemption_line,
     view_class,
 )
@@ -25,6 +24,7 @@ from .compat.drf import api_view_function
 from .conf import SETTINGS_NAME, errorkit_settings, optional_apps, owning_app
 from .parsers import unprotected_json_parsers
 from .urlconf import routed_views
+from .view_names import dotted_path
 
 HANDLER_PATH = "errorkit.handlers.exception_handler"
 MIDDLEWARE_PATH = "errorkit.middleware.ErrorkitMiddleware"

@@ -48,6 +48,7 @@ from .declarations import HeaderParameter, ResponseHeader, declarations_of, decl
 from .exceptions import APIError
 from .outcomes import drf_answer_to, is_success, run_view
 from .state import state_of
+from .view_names import dotted_path, view_path
 from .view_requests import find_request
 
 
@@ -275,6 +276,15 @@ def add_phase(
 ) -> Callable[..., Any]:
     """Add ``phase`` to ``view``'s pipeline (a new one if it has none) and
     return the pipeline's entry, with the view's declarations plus these."""
+    if isinstance(getattr(view, "cls", None), type):
+        # DRF's as_view() (which @api_view returns) is called with Django's
+        # request, before DRF authenticates it: a limit "per API key" would
+        # see no key, and a balance no user.
+        raise ImproperlyConfigured(
+            f"{phase.name} is above @api_view (or on DRF's as_view()) on "
+            f"{view_path(view)}. Write it below @api_view, on the function, "
+            "as DRF's own decorators are; on a class, decorate its methods."
+        )
     joined = pipeline_of(view)
     below = declarations_of(view)
     if joined is None and below.pipeline is not None:
@@ -284,7 +294,7 @@ def add_phase(
         # the outer one's transaction. Rate limits alone may nest.
         if phase.records_success or below.pipeline.records_success:
             raise ImproperlyConfigured(
-                f"{phase.name} on {qualified_name(view)} is separated from "
+                f"{phase.name} on {dotted_path(view)} is separated from "
                 "errorkit's other decorators by another decorator. Write "
                 "errorkit.idempotent, "
                 "errorkit.ratelimit and errorkit.require_balance next to each "
@@ -303,10 +313,6 @@ def add_phase(
         pipeline=pipeline,
     )
     return pipeline.entry
-
-
-def qualified_name(view: Any) -> str:
-    return f"{getattr(view, '__module__', '?')}.{getattr(view, '__qualname__', view)}"
 
 
 __all__ = [

@@ -11,6 +11,7 @@ from . import views
 core_urlpatterns = [
     path("v1/test/raise/<str:kind>", views.RaiseView.as_view()),
     path("v1/test/raise-fn/<str:kind>", views.raise_function_view),
+    path("v1/test/raise-fn-2/<str:kind>", views.raise_another_function_view),
     path("v1/test/orders", views.OrderView.as_view()),
     path("v1/test/many", views.ManyErrorsView.as_view()),
     path("v1/test/echo", views.EchoView.as_view()),

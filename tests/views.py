@@ -105,6 +105,13 @@ def raise_function_view(request: Request, kind: str) -> Response:
     raise RAISERS[kind]()
 
 
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([])
+def raise_another_function_view(request: Request, kind: str) -> Response:
+    raise RAISERS[kind]()
+
+
 def plain_raise(request: HttpRequest, kind: str) -> HttpResponse:
     raise RAISERS[kind]()
 

@@ -103,7 +103,11 @@ class ClaimPhase(Phase):
             call.call_id,
         )
         if not owned:
-            return replay(record)
+            state = state_of(request)
+            response, error = replay(record, state.request_id or "")
+            # What the replay answers is this error (its findable row's code).
+            state.error = error or state.error
+            return response
         return ClaimedKey(record)
 
 

@@ -8,8 +8,10 @@ stored after; anything else releases the key, so that a retry runs again.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -18,14 +20,18 @@ from django.utils import timezone
 from .. import exceptions as ek
 from ..conf import errorkit_settings
 from ..durability import on_fresh_connection
+from ..formatting import Error
 from ..signals import _request_superseded
 from . import leases
 from .models import IdempotencyRecord
 
 logger = logging.getLogger("errorkit.idempotency")
 
-# Set on the answer by the middleware or the view again: not part of the replay.
-_NOT_STORED = {"x-request-id"}
+# Set on the answer by the middleware or the view again: not part of the
+# replay. A replay is not counted, so it says nothing of the rate limit.
+_NOT_STORED = {"x-request-id", "ratelimit", "ratelimit-policy"}
+# The members of errorkit's error body that an Error holds by name.
+_ERROR_MEMBERS = {"error", "message", "retryAfter", "fields", "requestId"}
 
 
 def conflict() -> ek.IdempotencyConflict:
@@ -151,13 +157,56 @@ def finish(record: IdempotencyRecord) -> None:
         leases.drop(record.scope, record.key)
 
 
-def replay(record: IdempotencyRecord) -> HttpResponse:
-    response = HttpResponse(bytes(record.body), status=record.status_code)
+def replay(
+    record: IdempotencyRecord, request_id: str = ""
+) -> tuple[HttpResponse, Error | None]:
+    """The stored answer again, byte for byte, and the errorkit error it was
+    (None for a success or a body the view chose). An error body's
+    ``requestId`` becomes this request's: it always equals the answer's
+    ``X-Request-ID``; ``Original-Request-ID`` names the request that ran."""
+    body = bytes(record.body)
+    error = _stored_error(record, request_id)
+    if error is not None and record.request_id:
+        # Only the id changes: the rest stays byte for byte (a request id is
+        # plain ASCII, the same in JSON as in the header).
+        body = body.replace(
+            json.dumps(record.request_id).encode(), json.dumps(request_id).encode()
+        )
+    response = HttpResponse(body, status=record.status_code)
     for name, value in record.headers.items():
         response[name] = value
     response["Idempotent-Replayed"] = "true"
-    # The replay has its own X-Request-ID, as every response; this names the
-    # request that ran.
     if record.request_id:
         response["Original-Request-ID"] = record.request_id
-    return response
+    return response, error
+
+
+def _stored_error(record: IdempotencyRecord, request_id: str) -> Error | None:
+    status = record.status_code
+    if status is None or status < 400 or not request_id:
+        return None
+    content_type = str(record.headers.get("Content-Type", ""))
+    if content_type.split(";")[0].strip() != "application/json":
+        return None
+    try:
+        body: Any = json.loads(bytes(record.body))
+    except ValueError:
+        return None
+    if not (
+        isinstance(body, dict)
+        and isinstance(body.get("error"), str)
+        and isinstance(body.get("message"), str)
+        and body.get("requestId") == record.request_id
+    ):
+        return None  # a body the view chose itself: replayed as it was
+    retry_after = body.get("retryAfter")
+    fields = body.get("fields")
+    return Error(
+        status=status,
+        code=body["error"],
+        message=body["message"],
+        request_id=request_id,
+        retry_after=retry_after if isinstance(retry_after, int) else None,
+        fields=fields if isinstance(fields, dict) else None,
+        extra={k: v for k, v in body.items() if k not in _ERROR_MEMBERS},
+    )

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..conf import errorkit_settings
+from ..view_names import view_path
 from .stacks import Frame
 
 _LIBRARY_PATHS = tuple(
@@ -64,10 +65,7 @@ def error_fingerprint(code: str, status: int, view: str) -> str:
 def view_name(request: Any) -> str:
     match = getattr(request, "resolver_match", None)
     func = getattr(match, "func", None)
-    if func is None:
-        return ""
-    target = getattr(func, "view_class", None) or getattr(func, "cls", None) or func
-    return f"{target.__module__}.{target.__qualname__}"
+    return "" if func is None else view_path(func)
 
 
 def fingerprint_of(

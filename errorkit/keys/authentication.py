@@ -30,7 +30,8 @@ MALFORMED_HEADER = _(
     "Malformed Authorization header. Send 'Authorization: Bearer sk_...'."
 )
 MALFORMED_KEY = _(
-    "Malformed API key: keys contain only ASCII letters, digits, - and _."
+    "Malformed API key: a key is sk_ followed by 32 to 200 ASCII letters, "
+    "digits, - and _. Check it in your dashboard."
 )
 # The request state's slot for the prefix of a refused key (see refuse()).
 PRESENTED = "presented_key"
@@ -56,8 +57,12 @@ class APIKeyAuthentication(BaseAuthentication):
             raise AuthenticationFailed(MALFORMED_KEY) from None
         key = find_key(secret)
         if key is None or not key.owner.is_active:
-            refuse(request, *why_refused(secret))
-            raise AuthenticationFailed(UNKNOWN_KEY)
+            reason, prefix = why_refused(secret)
+            refuse(request, reason, prefix)
+            # The message says what the row says: a key of the wrong shape
+            # is told so, not called unknown.
+            malformed = reason == "malformed"
+            raise AuthenticationFailed(MALFORMED_KEY if malformed else UNKNOWN_KEY)
         touch(key)
         return key.owner, key
 

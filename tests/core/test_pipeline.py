@@ -173,6 +173,23 @@ def test_a_foreign_decorator_between_phases_that_record_is_refused():
         add_phase(foreign(inner), Recorder([]))
 
 
+@pytest.mark.parametrize("above", ["api_view", "as_view"])
+def test_a_decorator_above_drfs_view_is_refused_saying_where_it_goes(above):
+    """Above @api_view (or on as_view()) errorkit's decorators would get
+    Django's request, before DRF authenticates it: a limit per API key
+    would count everyone as one caller. Refused when the module loads."""
+    from rest_framework.decorators import api_view
+
+    def boom(request):
+        return Response({})
+
+    drf_view = api_view(["GET"])(boom) if above == "api_view" else APIView.as_view()
+    with pytest.raises(ImproperlyConfigured, match="Write it below @api_view"):
+        errorkit.ratelimit(rate="5/m", key="ip")(drf_view)
+    with pytest.raises(ImproperlyConfigured, match="above @api_view"):
+        add_phase(drf_view, Later([]))
+
+
 def test_stacked_limits_in_any_order_are_one_check_on_the_innermost_view():
     @errorkit.ratelimit(rate="1/m", key=lambda g, r: "a", name="a")
     @errorkit.ratelimit(rate="5/m", key=lambda g, r: "b", name="b")

@@ -35,6 +35,33 @@ def test_a_repeat_replays_the_first_answer_byte_for_byte(api, api_user):
     assert LedgerEntry.objects.filter(kind="post").count() == 1
 
 
+def test_a_replayed_error_is_the_same_error_under_its_own_request_id():
+    """A stored 402 replays its status, code and message; its body's
+    requestId is the replay's X-Request-ID (as on every error body), the
+    one that ran is Original-Request-ID; a replay, not counted, carries no
+    RateLimit headers; its findable row has the error's code."""
+    from django.test import Client
+
+    from errorkit.incidents.models import FailedRequest
+    from errorkit.keys.api_keys import create_key
+
+    key = create_key(make_user("bob"))[1]
+    poor = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {key}")
+    first = post_task(poor, key="b-1")
+    first_body = assert_error(first, 402, "insufficient_balance")
+    assert "RateLimit" in first
+    second = post_task(poor, key="b-1")
+    second_body = assert_error(second, 402, "insufficient_balance")
+    assert second_body["message"] == first_body["message"]
+    assert second["Idempotent-Replayed"] == "true"
+    assert second["Original-Request-ID"] == first["X-Request-ID"]
+    assert second["X-Request-ID"] != first["X-Request-ID"]
+    assert "RateLimit" not in second and "RateLimit-Policy" not in second
+    rows = FailedRequest.objects.filter(status_code=402).order_by("created", "pk")
+    assert [r.error_code for r in rows] == ["insufficient_balance"] * 2
+    assert rows[1].request_id == second["X-Request-ID"]
+
+
 def test_the_same_body_in_another_key_order_is_the_same_request(api, api_user):
     post_task(api, '{"kind": "echo", "payload": {"a": 1, "b": 2}}', key="k")
     again = post_task(api, '{"payload": {"b": 2, "a": 1}, "kind": "echo"}', key="k")
@@ -132,7 +159,11 @@ def test_final_4xx_answers_are_stored_and_replayed(api, api_user):
     bad = post_task(api, {"kind": "nope", "payload": 1}, key="bad")
     assert bad.status_code == 404
     again = post_task(api, {"kind": "nope", "payload": 1}, key="bad")
-    assert again.content == bad.content and again["Idempotent-Replayed"] == "true"
+    assert again["Idempotent-Replayed"] == "true"
+    # Byte for byte, but for the request id, which is the replay's own.
+    ids = bad["X-Request-ID"].encode(), again["X-Request-ID"].encode()
+    assert again.content == bad.content.replace(*ids)
+    assert_error(again, 404, bad.json()["error"])
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,20 @@ def test_the_same_bug_from_two_paths_in_one_function_is_one_incident(client):
     assert incident.view == "tests.views.BuggyView"
 
 
+def test_each_api_view_function_is_its_own_view(client):
+    """DRF's @api_view names every function's class "WrappedAPIView": the
+    incident names the function, and the same error in two functions is two
+    incidents."""
+    client.get("/v1/test/raise-fn/bad_gateway")
+    client.get("/v1/test/raise-fn-2/bad_gateway")
+    client.get("/v1/test/raise-fn-2/bad_gateway")
+    views = dict(Incident.objects.values_list("view", "count"))
+    assert views == {
+        "tests.views.raise_function_view": 1,
+        "tests.views.raise_another_function_view": 2,
+    }
+
+
 def test_two_bugs_are_two_incidents(client):
     client.get("/v1/test/bug/first")
     client.get("/v1/test/bug/other-bug")

@@ -53,8 +53,12 @@ def test_a_missing_key_is_401_with_the_bearer_challenge(client):
 )
 def test_malformed_keys_are_401_invalid_api_key(api_user, header):
     response = with_header(header).get("/v1/account")
-    assert_error(response, 401, "invalid_api_key")
+    body = assert_error(response, 401, "invalid_api_key")
     assert response["WWW-Authenticate"] == "Bearer"
+    # What is wrong with it, never "unknown": the failed request's row says
+    # "malformed" too.
+    assert "Malformed" in body["message"], body
+    assert "unknown" not in body["message"]
 
 
 def test_an_unknown_key_is_401(api_user):

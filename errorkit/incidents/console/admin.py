@@ -380,8 +380,9 @@ class IncidentAdmin(SearchMixin):
 
     @admin.display(description=_("regressed"), ordering="regressed")
     def regressed_label(self, obj: Incident) -> str:
-        # A word, not Django's red cross for every incident that did not.
-        return gettext("regressed") if obj.regressed else ""
+        # A word, not Django's red cross for every incident that did not;
+        # "-" as Django shows an empty value, not a blank after the label.
+        return gettext("regressed") if obj.regressed else "-"
 
     @admin.display(description=_("trend"))
     def trend(self, obj: Incident) -> str:
@@ -576,7 +577,11 @@ class FailedRequestAdmin(SearchMixin):
             return queryset, False
         return (
             queryset.filter(
-                request_id_matches(term) | Q(user=term[:255]) | Q(key_prefix=term[:16])
+                request_id_matches(term)
+                # A user as typed or in lower case (an e-mail's usual form),
+                # each on the column's index.
+                | Q(user__in=[term[:255], term.lower()[:255]])
+                | Q(key_prefix=term[:16])
             ),
             False,
         )

@@ -210,9 +210,10 @@ def test_the_incident_page_says_who_is_affected_and_lists_every_request(
         "/admin/errorkit_incidents/failedrequest/", {"incident__exact": incident.pk}
     ).content.decode()
     assert all(f"c-{n}" in listing for n in range(3))
-    # A customer's failures, by their username or their key's prefix.
+    # A customer's failures, by their username (as typed, or in capitals:
+    # an e-mail read out over the phone) or their key's prefix.
     key_prefix = FailedRequest.objects.first().key_prefix
-    for term in (username_of(api_user), key_prefix):
+    for term in (username_of(api_user), username_of(api_user).upper(), key_prefix):
         found = staff.get("/admin/errorkit_incidents/failedrequest/", {"q": term})
         assert "c-2" in found.content.decode()
 
