@@ -134,11 +134,31 @@ class Balance:
     currency: str
 
 
+@dataclass(frozen=True)
+class LedgerLine:
+    """One money move as its owner reads it."""
+
+    created: datetime
+    kind: str  # "charge", "top_up" or "refund"
+    amount: Any  # signed: a charge is negative
+    balance_after: Any  # the settled balance right after it
+    request_id: str  # the request a charge paid for
+    label: str  # a note: who added funds, or what a charge was for
+
+
 class Funds(Protocol):
-    """How to add money to a user's balance (errorkit.billing)."""
+    """A user's money (errorkit.billing): what they have, its history, and
+    adding to it."""
 
     def balance_of(self, user: Any) -> Balance | None:
         """What ``user`` has, or None when they have no account."""
+        ...
+
+    def statement(
+        self, user: Any, *, offset: int, limit: int
+    ) -> tuple[list[LedgerLine], bool]:
+        """``limit`` of ``user``'s money moves (charges, top-ups, refunds)
+        from ``offset``, newest first, and whether older ones follow."""
         ...
 
     def parse(self, text: str) -> Any:
@@ -220,6 +240,11 @@ def page_url(kind: str, customer: Customer) -> str | None:
     when no installed app shows one."""
     url_of = hooks.pages.get(kind)
     return url_of(customer) if url_of else None
+
+
+def funds() -> Funds | None:
+    """The installed app that keeps users' money, or None."""
+    return hooks.funds
 
 
 def balance_of(user: Any) -> Balance | None:

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Sum
+from django.db.models import OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -24,8 +24,9 @@ from ..users import user_search_fields
 from .amounts import stored_places, to_amount
 from .backends import expire_lapsed_holds, with_unfolded
 from .funds import add_funds
-from .holds import LAPSED, money_sum, state_at
+from .holds import LAPSED, state_at
 from .models import CreditAccount, Hold, LedgerEntry
+from .statements import MONEY_KINDS, with_balance_after
 
 CENT = Decimal("0.01")
 
@@ -166,16 +167,6 @@ class CreditAccountAdmin(SearchMixin):
         )
 
 
-# What a person reads as their money's history: charges (posts), top-ups
-# and refunds. Holds and voids move nothing (they reserve and release, and
-# are most of the rows: 111 entries for 3 charges); they are one filter away.
-MONEY_KINDS = (
-    LedgerEntry.Kind.POST,
-    LedgerEntry.Kind.TOP_UP,
-    LedgerEntry.Kind.REFUND,
-)
-
-
 class LedgerKindFilter(admin.SimpleListFilter):
     title = _("entries")
     parameter_name = "kind"
@@ -228,14 +219,7 @@ class LedgerEntryAdmin(SearchMixin):
         return [*self.search_fields, *user_search_fields("account__owner")]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        before = LedgerEntry.objects.filter(
-            account=OuterRef("account"), pk__lte=OuterRef("pk")
-        ).values("account")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(running=money_sum(before.annotate(t=Sum("amount"))))
-        )
+        return with_balance_after(super().get_queryset(request))
 
     @admin.display(description=_("balance after"))
     def running_balance(self, obj: LedgerEntry) -> Decimal:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..admin_links import admin_url
-from ..customers import Balance, Customer
+from ..customers import Balance, Customer, LedgerLine
 from ..users import username_field
 from .amounts import to_amount
 from .funds import add_funds, funds_of
 from .models import CreditAccount
+from .statements import statement_of
 
 
 class LedgerFunds:
@@ -24,6 +25,11 @@ class LedgerFunds:
             return None
         funds = funds_of(user)
         return Balance(funds.balance, funds.held, funds.settled, funds.currency)
+
+    def statement(
+        self, user: Any, *, offset: int, limit: int
+    ) -> tuple[list[LedgerLine], bool]:
+        return statement_of(user, offset=offset, limit=limit)
 
     def add(self, user: Any, amount: Any, *, note: str) -> tuple[Any, str]:
         add_funds(user, amount, note=note)

@@ -26,11 +26,6 @@ NEW_SECRET = "errorkit_dashboard.new_key"
 KEYS_APP = "errorkit.keys"
 
 
-@customer_page
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("errorkit_dashboard:keys")
-
-
 def keys_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A customer's page about keys: it gets the installed ``CustomerKeys``
     (and, given a ``key_id``, the customer's key: another's is a 404), or

@@ -8,9 +8,11 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
+
+from .sections import sections
 
 View = Callable[..., HttpResponse]
 
@@ -28,3 +30,12 @@ def unavailable(request: HttpRequest, what: str) -> HttpResponse:
         {"what": what},
         status=404,
     )
+
+
+@customer_page
+def home(request: HttpRequest) -> HttpResponse:
+    """The first section an installed app provides."""
+    provided = sections()
+    if not provided:
+        return unavailable(request, "errorkit.keys")
+    return redirect(f"errorkit_dashboard:{provided[0].url_name}")

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import keys
+from . import balance, keys, pages
 
 app_name = "errorkit_dashboard"
 
 urlpatterns = [
-    path("", keys.home, name="home"),
+    path("", pages.home, name="home"),
+    path("balance/", balance.balance, name="balance"),
     path("keys/", keys.key_list, name="keys"),
     path("keys/new/", keys.new_key, name="new_key"),
     path("keys/<str:key_id>/rename/", keys.rename_key, name="rename_key"),

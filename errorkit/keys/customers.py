@@ -44,6 +44,9 @@ def keys_page(customer: Customer) -> str | None:
     return admin_url("errorkit_keys_apikey_changelist", query={"q": customer.user})
 
 
+MAX_KEY_ID = 2**63 - 1
+
+
 def info(key: APIKey) -> KeyInfo:
     return KeyInfo(
         id=str(key.pk),
@@ -63,9 +66,12 @@ class OwnKeys:
     name_max_length = APIKey._meta.get_field("name").max_length or 100
 
     def _key(self, user: Any, key_id: str) -> APIKey | None:
-        if not str(key_id).isdigit():
+        text = str(key_id)
+        # A whole number a BigAutoField can hold: a larger one overflows the
+        # database's integer before Django 5.0 (a 500), and names no key.
+        if not (text.isascii() and text.isdigit()) or int(text) > MAX_KEY_ID:
             return None
-        return APIKey.objects.filter(owner=user, pk=int(key_id)).first()
+        return APIKey.objects.filter(owner=user, pk=int(text)).first()
 
     def keys_of(self, user: Any) -> list[KeyInfo]:
         return [info(key) for key in APIKey.objects.filter(owner=user)]

@@ -150,7 +150,17 @@ def test_another_customers_key_is_not_found_by_any_url(customer, api_user):
 
 @pytest.mark.parametrize(
     "key_id",
-    ["abc", "0", "-1", "99999999999999999999999999", "1.0", "%00", "%F0%9F%94%91"],
+    [
+        "abc",
+        "0",
+        "-1",
+        "9223372036854775808",  # 2**63: past the column, a 500 before Django 5
+        "99999999999999999999999999",
+        "1.0",
+        "%00",
+        "%F0%9F%94%91",
+        "%EF%BC%91",  # a full-width digit one
+    ],
 )
 def test_a_key_id_that_names_no_key_is_404(customer, key_id):
     assert customer.get(f"/dashboard/keys/{key_id}/rename/").status_code == 404

@@ -1,7 +1,7 @@
-"""A customer on the dashboard's key pages in a real browser (Playwright,
-Debian's chromium): creates a key and sees its secret once, renames and
-revokes it through the pages; every page passes axe-core in light and dark
-mode and fits 400 and 1280 px."""
+"""A customer on the dashboard in a real browser (Playwright, Debian's
+chromium): creates a key and sees its secret once, renames and revokes it
+through the pages; every page (keys, rename, revoke, balance) passes
+axe-core in light and dark mode and fits 400 and 1280 px."""
 
 from __future__ import annotations
 
@@ -69,10 +69,18 @@ def test_a_customer_makes_renames_and_revokes_a_key(live_server, browser, api_us
     assert key.name == "old laptop" and not key.is_active
 
 
-def test_the_key_pages_pass_axe_and_fit_400_and_1280_px(live_server, browser, api_user):
+def test_the_pages_pass_axe_and_fit_400_and_1280_px(live_server, browser, api_user):
+    from decimal import Decimal
+
+    from errorkit.billing.backends import ModelBalanceBackend
     from errorkit.keys.api_keys import create_key
 
     key, _ = create_key(api_user, name="a key with a rather long name for 400 px")
+    backend = ModelBalanceBackend()
+    hold = backend.hold(
+        api_user, Decimal("1"), timeout=60, request_id="req_5f0c2d9e8b7a4c1d9e3f2a1b"
+    )
+    backend.post(hold, Decimal("0.25"))
     found = {}
     for dark in (False, True):
         for width in (400, 1280):
@@ -88,6 +96,7 @@ def test_the_key_pages_pass_axe_and_fit_400_and_1280_px(live_server, browser, ap
                 "rename": f"/dashboard/keys/{key.pk}/rename/",
                 "revoke": f"/dashboard/keys/{key.pk}/revoke/",
                 "keys": "/dashboard/keys/",
+                "balance": "/dashboard/balance/",
             }
             for name, path in pages.items():
                 if path:
