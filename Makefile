@@ -35,7 +35,7 @@ install: $(STAMP)
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 	$(PY) -m pytest tests/core tests/limits --ds=tests.settings_core $(PYTEST_ARGS)
-	$(PY) -m pytest tests/keys tests/billing tests/idempotency tests/incidents --ds=tests.settings_email $(PYTEST_ARGS)
+	$(PY) -m pytest tests/keys tests/billing tests/idempotency tests/incidents tests/dashboard --ds=tests.settings_email $(PYTEST_ARGS)
 	$(PY) -m pytest tests/demo --ds=tests.demo.settings $(PYTEST_ARGS)
 
 demo: install

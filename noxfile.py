@@ -32,6 +32,7 @@ PYTEST_RUNS = [
     ["tests/core", "tests/limits", "--ds=tests.settings_core"],
     [
         *("tests/keys", "tests/billing", "tests/idempotency", "tests/incidents"),
+        "tests/dashboard",
         "--ds=tests.settings_email",
     ],
     ["tests/demo", "--ds=tests.demo.settings"],

@@ -1,0 +1,79 @@
+"""Every URL of errorkit.dashboard, read from its URLconf (a new page is
+covered, or this test fails until it is): an anonymous visitor is sent to
+sign in, and a customer reaches none of another customer's objects, by GET
+or POST, and sees none of their data on their own pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern
+
+from errorkit.billing.funds import add_funds
+from errorkit.dashboard import urls
+from errorkit.keys.api_keys import create_key
+from errorkit.keys.models import APIKey
+from tests.users import make_user
+
+pytestmark = pytest.mark.django_db
+
+# Each page's kind: "own" lists the signed-in customer's own things; "object"
+# names one object by its id in the URL. A new page must be added here.
+PAGES = {
+    "home": "own",
+    "balance": "own",
+    "keys": "own",
+    "new_key": "own",
+    "rename_key": "object",
+    "revoke_key": "object",
+}
+
+
+def patterns() -> list[URLPattern]:
+    return [p for p in urls.urlpatterns if isinstance(p, URLPattern)]
+
+
+def test_every_dashboard_url_is_classified_here():
+    assert {p.name for p in patterns()} == set(PAGES)
+
+
+@pytest.fixture
+def bob_and_alice(api_user):
+    bob = make_user("bob")
+    add_funds(bob, "77.00", note="bob-secret-note")
+    key, secret = create_key(bob, name="bob-key-name")
+    alice = Client(raise_request_exception=False)
+    alice.force_login(api_user)
+    return bob, key, secret, alice
+
+
+def url_of(pattern: URLPattern, key: APIKey) -> str:
+    route = str(pattern.pattern)
+    return "/dashboard/" + route.replace("<str:key_id>", str(key.pk))
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_an_anonymous_visitor_is_sent_to_sign_in(bob_and_alice, name):
+    _, key, _, _ = bob_and_alice
+    pattern = next(p for p in patterns() if p.name == name)
+    for method in ("get", "post"):
+        answer = getattr(Client(), method)(url_of(pattern, key))
+        assert answer.status_code == 302, (name, method)
+        assert answer["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_a_customer_reaches_nothing_of_another(bob_and_alice, name):
+    bob, key, secret, alice = bob_and_alice
+    pattern = next(p for p in patterns() if p.name == name)
+    url = url_of(pattern, key)
+    for method in ("get", "post"):
+        answer = getattr(alice, method)(url, {"name": "taken over"}, follow=True)
+        html = answer.content.decode()
+        if PAGES[name] == "object":
+            assert answer.status_code == 404, (name, method)
+        for theirs in (key.prefix, "bob-key-name", "bob-secret-note", "77.00"):
+            assert theirs not in html, (name, method, theirs)
+    key.refresh_from_db()
+    assert key.is_active and key.name == "bob-key-name"
+    assert APIKey.objects.filter(owner=bob).count() == 1
