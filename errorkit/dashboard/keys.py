@@ -57,8 +57,10 @@ def key_list(request: HttpRequest, directory: CustomerKeys) -> HttpResponse:
 def _list(
     request: HttpRequest, directory: CustomerKeys, form: NewKeyForm, status: int = 200
 ) -> HttpResponse:
-    # The secret of a key made by the POST just before, shown here once.
-    new = request.session.pop(NEW_SECRET, None)
+    # The secret of a key made by the POST just before, shown here once: on
+    # the GET a browser makes after the redirect (a HEAD shows nothing, so
+    # it must not use it up).
+    new = request.session.pop(NEW_SECRET, None) if request.method == "GET" else None
     return render(
         request,
         "errorkit_dashboard/keys/list.html",

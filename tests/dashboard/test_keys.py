@@ -63,6 +63,7 @@ def test_a_new_keys_secret_is_shown_once_and_works(customer, api_user, caplog):
     assert made.status_code == 302 and made["Location"] == KEYS
     key = APIKey.objects.get(owner=api_user, name="billing server")
 
+    assert customer.head(KEYS).status_code == 200  # uses nothing up
     page = customer.get(KEYS)
     html = page.content.decode()
     secret = page.context["new_key"]["secret"]
