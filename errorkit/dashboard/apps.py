@@ -7,3 +7,4 @@ class DashboardConfig(core.OptionalAppConfig):
     name = "errorkit.dashboard"
     label = "errorkit_dashboard"
     verbose_name = _("errorkit: customers' dashboard")
+    has_checks = True
