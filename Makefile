@@ -24,7 +24,7 @@ $(PY):
 # installs it, alone and as the client extra, in fresh virtualenvs.
 $(STAMP): pyproject.toml errorkit/client/pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,demo,redis,postgres,openapi]"
+	$(PY) -m pip install --quiet -e ".[dev,demo,redis,postgres,openapi,stripe]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -14,7 +14,7 @@ nox.options.reuse_existing_virtualenvs = True
 
 # Not the client extra: errorkit.client comes with the editable install (see
 # the Makefile's install).
-EXTRAS = ".[dev,demo,redis,postgres,openapi]"
+EXTRAS = ".[dev,demo,redis,postgres,openapi,stripe]"
 # The oldest set the README promises, pinned to its minor versions.
 OLDEST = [
     "Django~=4.2.0",
@@ -26,6 +26,8 @@ OLDEST = [
     "django-redis~=5.4.0",
     "detect-secrets~=1.5.0",
     "python-stdnum~=1.19.0",
+    # The first with StripeClient.v1, which the Stripe top-ups call.
+    "stripe~=12.5.0",
 ]
 PYTEST_RUNS = [
     [],

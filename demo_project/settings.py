@@ -186,6 +186,9 @@ ERRORKIT = {
     "BALANCE_HOLD_TIMEOUT": int(os.environ.get("DEMO_HOLD_TIMEOUT", "300")),
     # Server errors are recorded off the request path, in batches.
     "INCIDENT_RECORDING": "background",
+    # "Add funds" on the customers' dashboard credits at once and says it is a
+    # demo: nothing is paid.
+    "TOP_UP_BACKEND": "errorkit.dashboard.topups.DemoTopUp",
 }
 
 LOGGING = {

@@ -171,6 +171,29 @@ class Funds(Protocol):
         spend now and its currency. ValueError when the ledger cannot hold it."""
         ...
 
+    def currency_of(self, user: Any) -> str:
+        """The currency ``user``'s balance is kept in (a new account's, when
+        they have none yet): what a top-up must be paid in."""
+        ...
+
+    def add_once(
+        self,
+        user: Any,
+        amount: Any,
+        *,
+        reference: str,
+        currency: str,
+        note: str,
+        by: Any = None,
+    ) -> bool:
+        """Add ``amount`` unless a top-up with ``reference`` was already
+        written (however often, however concurrently, this is asked): True
+        when this call added it. Runs in the caller's transaction, so the
+        caller records why in the same one. ``by``: the staff member who
+        approved it. ValueError when ``currency`` is not the balance's or
+        the ledger cannot hold the amount."""
+        ...
+
 
 # A page about a customer: its URL for this customer, or None when the page
 # cannot show them (a "keys" page has nothing for a key prefix alone, say).

@@ -27,6 +27,8 @@ class Error:
     retry_after: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Where the caller fixes it, by name (errorkit.error_links).
+    links: dict[str, str] = field(default_factory=dict)
     # Groups incidents (errorkit.incidents); never rendered.
     fingerprint: str | None = None
 
@@ -37,6 +39,8 @@ def format_error(error: Error) -> dict[str, Any]:
         body["retryAfter"] = error.retry_after
     if error.fields is not None:
         body["fields"] = error.fields
+    if error.links:
+        body["links"] = error.links
     for key, value in error.extra.items():
         body.setdefault(key, value)
     body["requestId"] = error.request_id

@@ -25,6 +25,7 @@ from . import exceptions as ek
 from .compat.drf import django_request
 from .conf import errorkit_settings
 from .conversion import convert_exception
+from .error_links import links_for
 from .formatting import Error
 from .request_id import assign_request_id, new_request_id
 from .state import RequestState, state_of
@@ -100,12 +101,16 @@ class ExceptionHandler:
             retry_after=retry_after,
             headers=self.get_headers(api_error, retry_after, request_id),
             extra=dict(api_error.extra),
+            links=self.get_links(api_error),
             fingerprint=api_error.fingerprint,
         )
 
     def get_message(self, api_error: ek.APIError, code: str) -> str:
         override = errorkit_settings.MESSAGES.get(code)
         return str(override) if override is not None else api_error.message
+
+    def get_links(self, api_error: ek.APIError) -> dict[str, str]:
+        return links_for(api_error.status_code, self.request)
 
     def get_request_id(self) -> str:
         if self.request is None:

@@ -69,6 +69,15 @@ ERROR_SCHEMA: dict[str, Any] = {
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
             "description": "Validation messages by dotted field path (400).",
         },
+        "links": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "format": "uri"},
+            "description": (
+                "Where the caller fixes it, where the project serves the "
+                "customers' dashboard (errorkit.dashboard): addFunds on a 402, "
+                "keys on a 401."
+            ),
+        },
     },
     "required": ["error", "message", "requestId"],
 }

@@ -12,6 +12,13 @@ from django.http import HttpResponse
 ECHO_TASK = {"kind": "echo", "payload": 1}
 
 
+# What a 401 and a 402 link to where the dashboard is installed and routed.
+DASHBOARD_LINKS = {
+    401: {"keys": "http://testserver/dashboard/keys/"},
+    402: {"addFunds": "http://testserver/dashboard/balance/add/"},
+}
+
+
 def assert_error(
     response: HttpResponse,
     status: int,
@@ -25,6 +32,9 @@ def assert_error(
     body = response.json()
     request_id = response["X-Request-ID"]
     expected = {"error": code, "message": body.get("message"), "requestId": request_id}
+    if "links" in body and "links" not in extra:
+        # The dashboard's page where the caller fixes it (tests.urls routes it).
+        expected["links"] = DASHBOARD_LINKS[status]
     expected.update(extra)
     assert body == expected
     assert isinstance(body["message"], str) and body["message"]

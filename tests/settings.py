@@ -34,6 +34,10 @@ ERRORKIT = {
     "INCIDENT_RECORDING": os.environ.get("TEST_INCIDENT_RECORDING", "sync"),
     # Short in the fault tests, which serve these settings with gunicorn.
     "BALANCE_HOLD_TIMEOUT": float(os.environ.get("TEST_HOLD_TIMEOUT", "300")),
+    # Made-up keys: the Stripe tests answer from a fake HTTP client and sign
+    # their webhooks with this secret, as Stripe does with an endpoint's.
+    "STRIPE_API_KEY": "sk_test_errorkit_tests",
+    "STRIPE_WEBHOOK_SECRET": "whsec_errorkit_tests",
 }
 TEST_TASKS_RATE = "1000/m"
 

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import IntegrityError, transaction
+
 from ..admin_links import admin_url
 from ..customers import Balance, Customer, LedgerLine
 from ..users import username_field
 from .amounts import to_amount
 from .funds import add_funds, funds_of
-from .models import CreditAccount
+from .models import CreditAccount, LedgerEntry
 from .statements import statement_of
+
+# The currency of an account made by its first top-up (the model's default).
+NEW_ACCOUNT_CURRENCY = str(CreditAccount._meta.get_field("currency").default)
 
 
 class LedgerFunds:
@@ -36,6 +41,40 @@ class LedgerFunds:
         # What the owner can spend now, not the stored (unfolded) column.
         funds = funds_of(user)
         return funds.balance, funds.currency
+
+    def currency_of(self, user: Any) -> str:
+        account = CreditAccount.objects.filter(owner=user).first()
+        return account.currency if account else NEW_ACCOUNT_CURRENCY
+
+    def add_once(
+        self,
+        user: Any,
+        amount: Any,
+        *,
+        reference: str,
+        currency: str,
+        note: str,
+        by: Any = None,
+    ) -> bool:
+        if currency.upper() != self.currency_of(user):
+            raise ValueError(
+                f"The balance is kept in {self.currency_of(user)}, not {currency}."
+            )
+        written = LedgerEntry.objects.filter(
+            account__owner=user, kind=LedgerEntry.Kind.TOP_UP, reference=reference
+        )
+        if written.exists():
+            return False
+        try:
+            # A savepoint: a racing call that wrote the same reference first
+            # makes this one's insert fail, and only this part rolls back.
+            with transaction.atomic():
+                add_funds(user, amount, reference, note=note, by=by)
+        except IntegrityError:
+            if written.exists():
+                return False
+            raise
+        return True
 
 
 def account_page(customer: Customer) -> str | None:

@@ -35,6 +35,7 @@ class APIError(Exception):
         retry_after: float | None = None,
         request_id: str = "",
         fields: dict[str, list[str]] | None = None,
+        links: dict[str, str] | None = None,
         response: httpx.Response | None = None,
     ) -> None:
         super().__init__(message)
@@ -43,6 +44,9 @@ class APIError(Exception):
         self.retry_after = retry_after
         self.request_id = request_id
         self.fields = fields or {}
+        # Where the person fixes it, by name (the server's "links":
+        # addFunds on a 402, keys on a 401, where it has a dashboard).
+        self.links = links or {}
         self.response = response
         self.attempts = 1
 
@@ -213,5 +217,21 @@ def error_from_response(response: httpx.Response) -> APIStatusError:
         ),
         request_id=str(body.get("requestId") or request_id),
         fields=fields if isinstance(fields, dict) else None,
+        links=_links(body.get("links")),
         response=response,
     )
+
+
+def _links(value: Any) -> dict[str, str]:
+    """The body's links that are web addresses (anything else is dropped: a
+    person is sent to none of it)."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        name: url
+        for name, url in value.items()
+        if isinstance(name, str)
+        and isinstance(url, str)
+        and url.startswith(("https://", "http://"))
+        and not any(c.isspace() or ord(c) < 32 for c in url)
+    }

@@ -24,6 +24,7 @@ class Failure(Protocol):
     message: str
     retry_after: float | None
     request_id: str
+    links: dict[str, str]
 
 
 LOCALE = Path(__file__).resolve().parent / "locale"
@@ -45,9 +46,18 @@ def user_message(error: Failure, language: str | None = None) -> str:
     status = error.status_code
     if status is None:
         return _("Could not reach the service; check your connection and try again.")
+    links = getattr(error, "links", None) or {}
     if status == 401:
+        if links.get("keys"):
+            return _("Sign in or check your API key; your keys are at %(url)s") % {
+                "url": links["keys"]
+            }
         return _("Sign in or check your API key.")
     if status == 402:
+        if links.get("addFunds"):
+            return _("Add funds to your account to continue: %(url)s") % {
+                "url": links["addFunds"]
+            }
         return _("Add funds to your account to continue.")
     if status == 403:
         # One code (forbidden) for a read-only key, a permission, a CSRF

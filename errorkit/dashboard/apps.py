@@ -8,3 +8,8 @@ class DashboardConfig(core.OptionalAppConfig):
     label = "errorkit_dashboard"
     verbose_name = _("errorkit: customers' dashboard")
     has_checks = True
+
+    def connect(self) -> None:
+        from .links import register_links
+
+        register_links()

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .. import customers
-from .pages import customer_page, unavailable
+from .models import TopUp
+from .pages import customer, customer_page, unavailable
 
 PER_PAGE = 50
 # Beyond this a page number is a typo: refused before any query.
@@ -48,5 +49,10 @@ def balance(request: HttpRequest) -> HttpResponse:
             "page": page,
             "previous_page": page - 1 if page > 1 else None,
             "next_page": page + 1 if more else None,
+            # Asked for and not (or not yet) in the balance: pending ones, and
+            # the last ones that ended without money, so none goes unexplained.
+            "open_top_ups": TopUp.objects.filter(owner=customer(request))
+            .exclude(status=TopUp.Status.CREDITED)
+            .order_by("-created", "-id")[:10],
         },
     )

@@ -10,6 +10,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..checks import settings_are_a_dict
+
 # What the dashboard's pages stand on, and what each is for.
 NEEDED_MIDDLEWARE = {
     "django.contrib.sessions.middleware.SessionMiddleware": gettext_lazy(
@@ -57,4 +59,76 @@ def check_dashboard_middleware(
         )
         for path, why in NEEDED_MIDDLEWARE.items()
         if not _installed(path, middleware)
+    ]
+
+
+def _top_up_problems() -> list[str]:
+    """What is wrong with the top-up settings, each as a sentence."""
+    from decimal import Decimal, InvalidOperation
+
+    from ..conf import errorkit_settings
+    from .stripe_checkout import StripeCheckoutTopUp
+
+    problems = []
+    try:
+        backend = errorkit_settings.TOP_UP_BACKEND
+    except ImportError as exc:
+        return [str(exc)]
+    if not callable(backend) or not hasattr(backend, "start"):
+        problems.append(
+            _("ERRORKIT['TOP_UP_BACKEND'] is %(value)r, not a top-up backend class.")
+            % {"value": backend}
+        )
+    try:
+        least = Decimal(str(errorkit_settings.TOP_UP_MIN))
+        most = Decimal(str(errorkit_settings.TOP_UP_MAX))
+        if not (least.is_finite() and most.is_finite() and 0 < least <= most):
+            raise InvalidOperation
+    except InvalidOperation:
+        problems.append(
+            _(
+                "ERRORKIT['TOP_UP_MIN'] and ['TOP_UP_MAX'] must be amounts, the "
+                "first above 0 and not above the second (they are %(least)r and "
+                "%(most)r)."
+            )
+            % {
+                "least": errorkit_settings.TOP_UP_MIN,
+                "most": errorkit_settings.TOP_UP_MAX,
+            }
+        )
+    if isinstance(backend, type) and issubclass(backend, StripeCheckoutTopUp):
+        try:
+            import stripe  # noqa: F401
+        except ImportError:
+            problems.append(
+                _(
+                    "StripeCheckoutTopUp needs the stripe library: "
+                    "pip install errorkit[stripe]."
+                )
+            )
+        for name in ("STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET"):
+            if not getattr(errorkit_settings, name):
+                problems.append(
+                    _("StripeCheckoutTopUp needs ERRORKIT['%(name)s'].")
+                    % {"name": name}
+                )
+    return problems
+
+
+@register(Tags.compatibility)
+def check_top_ups(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if not settings_are_a_dict():
+        return []  # errorkit.E002 says so
+    return [
+        Error(
+            problem,
+            hint=_(
+                "See the dashboard's settings in the README: TOP_UP_BACKEND names "
+                "a class such as errorkit.dashboard.topups.ManualTopUp; the Stripe "
+                "keys come from the Stripe dashboard (Developers, API keys and "
+                "Webhooks), best read from the environment."
+            ),
+            id="errorkit.E015",
+        )
+        for problem in _top_up_problems()
     ]

@@ -5,6 +5,7 @@ secret once)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +20,11 @@ View = Callable[..., HttpResponse]
 
 def customer_page(view: View) -> View:
     return login_required(never_cache(xframe_options_deny(view)))
+
+
+def customer(request: HttpRequest) -> Any:
+    """The signed-in customer (every dashboard page requires one)."""
+    return request.user
 
 
 def unavailable(request: HttpRequest, what: str) -> HttpResponse:

@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from . import balance, keys, pages
+from . import add_funds, balance, keys, pages, stripe_checkout
 
 app_name = "errorkit_dashboard"
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("balance/", balance.balance, name="balance"),
+    path("balance/add/", add_funds.add_funds, name="add_funds"),
+    # Stripe's calls, signed: not a page, and no customer signs in.
+    path("stripe/webhook/", stripe_checkout.webhook, name="stripe_webhook"),
     path("keys/", keys.key_list, name="keys"),
     path("keys/new/", keys.new_key, name="new_key"),
     path("keys/<str:key_id>/rename/", keys.rename_key, name="rename_key"),

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -98,7 +99,13 @@ PARSER_WORDS = (
 ORDER_PRICE = Decimal("0.25")  # tests/adopter/files/shop/orders.py
 ORDERS = list(itertools.permutations(("idempotent", "ratelimit", "require_balance")))
 SECRET = "adopter secret internal state 0xdeadbeef"  # shop/extra_views.py
-BODY_KEYS = {"error", "message", "requestId", "retryAfter", "fields"}
+BODY_KEYS = {"error", "message", "requestId", "retryAfter", "fields", "links"}
+# Where README's project (with the dashboard at dashboard/) sends a 401 and a
+# 402 to fix it.
+LINKS = {
+    401: ("keys", "/dashboard/keys/"),
+    402: ("addFunds", "/dashboard/balance/add/"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +186,12 @@ def assert_error(
     assert isinstance(body["message"], str) and body["message"], body
     if code is not None:
         assert body["error"] == code, body
+    if status in LINKS:
+        name, path = LINKS[status]
+        base = "{0.scheme}://{0.netloc}".format(urlsplit(response.url))
+        assert body.get("links") == {name: f"{base}{path}"}, body
+    else:
+        assert "links" not in body, body
     return body
 
 

@@ -201,7 +201,12 @@ def test_a_wrong_key_raises_authentication_error_after_one_attempt(base, alice):
         api.get("/v1/account")
     assert (caught.value.status_code, caught.value.error) == (401, "invalid_api_key")
     assert caught.value.attempts == 1 and len(recorder.log) == 1
-    assert caught.value.user_message == "Sign in or check your API key."
+    # The test app serves the dashboard: the message sends the person there.
+    keys = f"{base}/dashboard/keys/"
+    assert caught.value.links == {"keys": keys}
+    assert caught.value.user_message == (
+        f"Sign in or check your API key; your keys are at {keys}"
+    )
 
 
 def test_a_repeated_idempotency_key_is_a_replay_charged_once(base, alice):
@@ -228,7 +233,11 @@ def test_a_402_raises_after_exactly_one_request(base, broke):
     )
     assert caught.value.attempts == 1
     assert recorder.statuses() == [402]  # the server saw one request
-    assert caught.value.user_message == "Add funds to your account to continue."
+    add_funds = f"{base}/dashboard/balance/add/"
+    assert caught.value.links == {"addFunds": add_funds}
+    assert caught.value.user_message == (
+        f"Add funds to your account to continue: {add_funds}"
+    )
     assert orm_rows("echo") == 0
 
 

@@ -52,6 +52,39 @@ def test_each_status_says_what_to_do():
     assert said(418, message="I'm a teapot.") == "I'm a teapot."
 
 
+def test_a_dashboard_link_in_the_body_is_where_the_message_sends_the_person():
+    add = "https://dash.example.com/dashboard/balance/add/"
+    keys = "https://dash.example.com/dashboard/keys/"
+    assert said(402, links={"addFunds": add}) == (
+        f"Add funds to your account to continue: {add}"
+    )
+    assert said(401, links={"keys": keys}) == (
+        f"Sign in or check your API key; your keys are at {keys}"
+    )
+    assert user_message(error_of(402, links={"addFunds": add}), "fr") == (
+        f"Ajoutez des fonds à votre compte pour continuer : {add}"
+    )
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        None,
+        [],
+        "https://x.example/",
+        {"addFunds": 5},
+        {"addFunds": "javascript:alert(1)"},
+        {"addFunds": "https://x.example/\nSet-Cookie: a"},
+        {"addFunds": "https://x.example/ a"},
+        {"addFunds": None},
+    ],
+)
+def test_a_link_that_is_no_web_address_is_not_shown(links):
+    error = error_of(402, links=links)
+    assert error.links == {}
+    assert error.user_message == "Add funds to your account to continue."
+
+
 def test_a_server_error_without_a_request_id_says_so():
     error = error_from_response(httpx.Response(502, text="<html>bad</html>"))
     assert error.user_message.endswith("quote request ID -.")

@@ -281,6 +281,15 @@ def test_every_error_is_documented_as_problem_details_too():
     assert "message" not in component["properties"]
 
 
+def test_the_links_an_error_may_carry_are_documented_in_both_bodies():
+    schema = schema_of(path("items", OpenItemView.as_view()))
+    for name in ("Error", "Problem"):
+        links = schema["components"]["schemas"][name]["properties"]["links"]
+        assert links["type"] == "object"
+        assert links["additionalProperties"] == {"type": "string", "format": "uri"}
+        assert "addFunds" in links["description"] and "keys" in links["description"]
+
+
 class Priced(serializers.Serializer):
     price = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0)
     delta = serializers.DecimalField(max_digits=8, decimal_places=2)

@@ -28,7 +28,8 @@ OPTIONAL_APPS = {
         "errorkit_incidents_statuschange",
         "errorkit_incidents_failedrequest",
     },
-    "errorkit.dashboard": set(),  # no model: it asks the other apps
+    # Its own: the top-ups customers ask for; the rest it asks the other apps.
+    "errorkit.dashboard": {"errorkit_dashboard_topup"},
 }
 
 

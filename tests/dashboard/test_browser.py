@@ -1,7 +1,7 @@
 """A customer on the dashboard in a real browser (Playwright, Debian's
 chromium): creates a key and sees its secret once, renames and revokes it
-through the pages; every page (keys, rename, revoke, balance) passes
-axe-core in light and dark mode and fits 400 and 1280 px."""
+through the pages; every page (keys, rename, revoke, balance, add funds)
+passes axe-core in light and dark mode and fits 400 and 1280 px."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from errorkit.dashboard.models import TopUp
 from errorkit.keys.models import APIKey
 from tests.browsers import assert_fits, needs_chromium, serious_violations
 
@@ -81,6 +82,9 @@ def test_the_pages_pass_axe_and_fit_400_and_1280_px(live_server, browser, api_us
         api_user, Decimal("1"), timeout=60, request_id="req_5f0c2d9e8b7a4c1d9e3f2a1b"
     )
     backend.post(hold, Decimal("0.25"))
+    TopUp.objects.create(
+        owner=api_user, method="manual", amount=Decimal("250"), currency="USD"
+    )
     found = {}
     for dark in (False, True):
         for width in (400, 1280):
@@ -97,6 +101,7 @@ def test_the_pages_pass_axe_and_fit_400_and_1280_px(live_server, browser, api_us
                 "revoke": f"/dashboard/keys/{key.pk}/revoke/",
                 "keys": "/dashboard/keys/",
                 "balance": "/dashboard/balance/",
+                "add funds": "/dashboard/balance/add/",
             }
             for name, path in pages.items():
                 if path:
@@ -105,5 +110,14 @@ def test_the_pages_pass_axe_and_fit_400_and_1280_px(live_server, browser, api_us
                 serious = serious_violations(page)
                 if serious:
                     found[f"{name} {width}px{' dark' if dark else ''}"] = serious
+            # The form as it is after a wrong amount: its errors shown.
+            page.fill("#id_amount", "a lot")
+            with page.expect_navigation():
+                page.click("button[type=submit]")
+            assert page.locator("#amount-errors").count() == 1
+            assert_fits(page, width)
+            serious = serious_violations(page)
+            if serious:
+                found[f"add funds (error) {width}px{' dark' if dark else ''}"] = serious
             page.context.close()
     assert found == {}

@@ -11,6 +11,7 @@ from django.urls import URLPattern
 
 from errorkit.billing.funds import add_funds
 from errorkit.dashboard import urls
+from errorkit.dashboard.models import TopUp
 from errorkit.keys.api_keys import create_key
 from errorkit.keys.models import APIKey
 from tests.users import make_user
@@ -18,10 +19,13 @@ from tests.users import make_user
 pytestmark = pytest.mark.django_db
 
 # Each page's kind: "own" lists the signed-in customer's own things; "object"
-# names one object by its id in the URL. A new page must be added here.
+# names one object by its id in the URL; "signed" is no page but a payment
+# provider's call, trusted by its signature alone. A new URL must be added here.
 PAGES = {
     "home": "own",
     "balance": "own",
+    "add_funds": "own",
+    "stripe_webhook": "signed",
     "keys": "own",
     "new_key": "own",
     "rename_key": "object",
@@ -42,6 +46,7 @@ def bob_and_alice(api_user):
     bob = make_user("bob")
     add_funds(bob, "77.00", note="bob-secret-note")
     key, secret = create_key(bob, name="bob-key-name")
+    TopUp.objects.create(owner=bob, method="manual", amount="66.00", currency="USD")
     alice = Client(raise_request_exception=False)
     alice.force_login(api_user)
     return bob, key, secret, alice
@@ -58,6 +63,10 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(bob_and_alice, name):
     pattern = next(p for p in patterns() if p.name == name)
     for method in ("get", "post"):
         answer = getattr(Client(), method)(url_of(pattern, key))
+        if PAGES[name] == "signed":
+            # No sign-in: a GET is refused, an unsigned POST is a 400.
+            assert answer.status_code == {"get": 405, "post": 400}[method]
+            continue
         assert answer.status_code == 302, (name, method)
         assert answer["Location"].startswith("/accounts/login/?next=")
 
@@ -72,8 +81,10 @@ def test_a_customer_reaches_nothing_of_another(bob_and_alice, name):
         html = answer.content.decode()
         if PAGES[name] == "object":
             assert answer.status_code == 404, (name, method)
-        for theirs in (key.prefix, "bob-key-name", "bob-secret-note", "77.00"):
+        for theirs in (key.prefix, "bob-key-name", "bob-secret-note", "77.00", "66.00"):
             assert theirs not in html, (name, method, theirs)
     key.refresh_from_db()
     assert key.is_active and key.name == "bob-key-name"
     assert APIKey.objects.filter(owner=bob).count() == 1
+    assert TopUp.objects.get(owner=bob).status == "pending"
+    assert not TopUp.objects.exclude(owner=bob).exists()

@@ -1,0 +1,92 @@
+"""The "Add funds" page: the customer chooses an amount, a pending top-up
+is recorded, and the configured top-up backend takes it from there."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from .. import customers
+from ..conf import errorkit_settings
+from .forms import AddFundsForm
+from .models import TopUp
+from .pages import customer, customer_page, unavailable
+from .stripe_checkout import PaymentUnavailable
+from .topups import TopUpBackend
+
+
+def backend() -> TopUpBackend:
+    backend: TopUpBackend = errorkit_settings.TOP_UP_BACKEND()
+    return backend
+
+
+def limits() -> tuple[Decimal, Decimal]:
+    return (
+        Decimal(str(errorkit_settings.TOP_UP_MIN)),
+        Decimal(str(errorkit_settings.TOP_UP_MAX)),
+    )
+
+
+@customer_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def add_funds(request: HttpRequest) -> HttpResponse:
+    funds = customers.funds()
+    if funds is None:
+        return unavailable(request, "errorkit.billing")
+    how = backend()
+    least, most = limits()
+    currency = funds.currency_of(request.user)
+    form = AddFundsForm(
+        request.POST if request.method == "POST" else None,
+        parse=funds.parse,
+        least=least,
+        most=most,
+        currency=currency,
+        refuses=how.refuses,
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            if is_ratelimited(
+                request,
+                group="errorkit.dashboard.add_funds",
+                key="user",
+                rate=errorkit_settings.DASHBOARD_TOP_UP_RATE,
+                method="POST",
+                increment=True,
+            ):
+                form.add_error(
+                    None,
+                    _("You have asked many times in a short time. Try again later."),
+                )
+                status = 429
+            else:
+                top_up = TopUp.objects.create(
+                    owner=customer(request),
+                    method=how.method,
+                    amount=form.cleaned_data["amount"],
+                    currency=currency,
+                )
+                try:
+                    return how.start(request, top_up)
+                except PaymentUnavailable:
+                    form.add_error(
+                        None,
+                        _(
+                            "The payment service could not be reached, and "
+                            "nothing was charged. Try again in a few minutes."
+                        ),
+                    )
+                    status = 502
+    return render(
+        request,
+        "errorkit_dashboard/add_funds.html",
+        {"form": form, "notice": how.notice, "demo": how.method == "demo"},
+        status=status,
+    )
