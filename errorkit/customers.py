@@ -7,6 +7,8 @@ URL names. Each fills in what it owns, in its ``AppConfig.ready()``:
   key (``register_keys``);
 - ``errorkit.keys`` also lets a customer manage their own keys
   (``register_customer_keys``: the customers' dashboard asks it);
+- ``errorkit.incidents`` shows a customer their own failed requests
+  (``register_customer_failures``);
 - ``errorkit.billing`` adds funds to a user's balance (``register_funds``);
 - each app with a page about a customer offers it by kind
   (``register_page``): ``"failures"`` (errorkit.incidents), ``"keys"``
@@ -195,6 +197,53 @@ class Funds(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class FailureInfo:
+    """One of a customer's failed requests, as they may see it: what they
+    sent and got back, nothing of the server's internals."""
+
+    request_id: str
+    created: datetime
+    status: int
+    code: str  # the body's "error"
+    # Why a 401 or 403 refused it: missing, malformed, unknown, revoked,
+    # inactive, read_only, refused or forbidden; "" otherwise.
+    reason: str
+    method: str
+    path: str
+
+
+class CustomerFailures(Protocol):
+    """A customer's own failed requests (errorkit.incidents), for the
+    dashboard. Every method is scoped to ``user``: another's request is "no
+    such request" (None)."""
+
+    def failures_of(
+        self,
+        user: Any,
+        *,
+        since: datetime,
+        status: int | None,
+        request_id: str,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[FailureInfo], bool]:
+        """``user``'s failed requests since ``since``, newest first, of one
+        ``status`` (None: all), matching ``request_id`` as a person quotes it
+        ("": all); ``limit`` from ``offset``, and whether more follow."""
+        ...
+
+    def statuses_of(self, user: Any, *, since: datetime) -> dict[int, int]:
+        """How many of ``user``'s requests failed with each status since
+        ``since``."""
+        ...
+
+    def failure_of(self, user: Any, request_id: str) -> FailureInfo | None:
+        """``user``'s failed request with this exact id (the newest, if a
+        caller reused it), or None."""
+        ...
+
+
 # A page about a customer: its URL for this customer, or None when the page
 # cannot show them (a "keys" page has nothing for a key prefix alone, say).
 PageURL = Callable[[Customer], "str | None"]
@@ -215,6 +264,7 @@ class Hooks:
 
     keys: KeyDirectory | None = None
     customer_keys: CustomerKeys | None = None
+    customer_failures: CustomerFailures | None = None
     funds: Funds | None = None
     pages: dict[str, PageURL] = field(default_factory=lambda: {"user": user_page})
 
@@ -233,6 +283,15 @@ def register_customer_keys(keys: CustomerKeys) -> None:
 def customer_keys() -> CustomerKeys | None:
     """The installed app that lets customers manage their keys, or None."""
     return hooks.customer_keys
+
+
+def register_customer_failures(failures: CustomerFailures) -> None:
+    hooks.customer_failures = failures
+
+
+def customer_failures() -> CustomerFailures | None:
+    """The installed app that shows customers their failed requests, or None."""
+    return hooks.customer_failures
 
 
 def register_funds(funds: Funds) -> None:

@@ -33,6 +33,12 @@ SECTIONS = (
         "errorkit.billing",
         lambda: customers.funds() is not None,
     ),
+    Section(
+        "failures",
+        _("Failed requests"),
+        "errorkit.incidents",
+        lambda: customers.customer_failures() is not None,
+    ),
 )
 
 

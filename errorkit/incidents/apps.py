@@ -14,6 +14,7 @@ class IncidentsConfig(core.OptionalAppConfig):
 
         from .. import customers
         from ..signals import _api_request_started, error_response_finished
+        from .console.own import OwnFailures
         from .console.triage import failures_page
         from .receivers import keep_body, record_response, remember_exception
 
@@ -25,3 +26,4 @@ class IncidentsConfig(core.OptionalAppConfig):
             record_response, dispatch_uid="errorkit.incidents.record"
         )
         customers.register_page("failures", failures_page)
+        customers.register_customer_failures(OwnFailures())

@@ -1,15 +1,18 @@
 """A customer on the dashboard in a real browser (Playwright, Debian's
 chromium): creates a key and sees its secret once, renames and revokes it
-through the pages; every page (keys, rename, revoke, balance, add funds)
-passes axe-core in light and dark mode and fits 400 and 1280 px."""
+through the pages; every page (keys, rename, revoke, balance, add funds,
+failed requests and one of them) passes axe-core in light and dark mode and
+fits 400 and 1280 px."""
 
 from __future__ import annotations
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from errorkit.dashboard.models import TopUp
+from errorkit.incidents.models import FailedRequest
 from errorkit.keys.models import APIKey
 from tests.browsers import assert_fits, needs_chromium, serious_violations
 
@@ -85,6 +88,16 @@ def test_the_pages_pass_axe_and_fit_400_and_1280_px(live_server, browser, api_us
     TopUp.objects.create(
         owner=api_user, method="manual", amount=Decimal("250"), currency="USD"
     )
+    FailedRequest.objects.create(
+        request_id="req_5f0c2d9e8b7a4c1d9e3f2a1b9c8d7e6f",
+        created=timezone.now(),
+        status_code=401,
+        error_code="invalid_api_key",
+        reason="revoked",
+        user=api_user.get_username(),
+        method="POST",
+        path="/v1/jobs/with/a/rather/long/path/for/a/narrow/screen",
+    )
     found = {}
     for dark in (False, True):
         for width in (400, 1280):
@@ -102,6 +115,8 @@ def test_the_pages_pass_axe_and_fit_400_and_1280_px(live_server, browser, api_us
                 "keys": "/dashboard/keys/",
                 "balance": "/dashboard/balance/",
                 "add funds": "/dashboard/balance/add/",
+                "failures": "/dashboard/failures/",
+                "failure": "/dashboard/failures/req_5f0c2d9e8b7a4c1d9e3f2a1b9c8d7e6f/",
             }
             for name, path in pages.items():
                 if path:
@@ -111,6 +126,7 @@ def test_the_pages_pass_axe_and_fit_400_and_1280_px(live_server, browser, api_us
                 if serious:
                     found[f"{name} {width}px{' dark' if dark else ''}"] = serious
             # The form as it is after a wrong amount: its errors shown.
+            page.goto(f"{live_server.url}/dashboard/balance/add/")
             page.fill("#id_amount", "a lot")
             with page.expect_navigation():
                 page.click("button[type=submit]")

@@ -45,6 +45,7 @@ from ...customers import Customer
 from ...users import username_label
 from ..models import FailedRequest, Incident, IncidentHour, StatusChange
 from .chart import chart
+from .request_ids import request_id_matches
 from .triage import (
     customer_page,
     failures_page,
@@ -55,22 +56,6 @@ from .triage import (
 
 # The list's parameter choosing the chart's span (day or month).
 CHART_VAR = "chart"
-# A request id is found by its first characters from this many on.
-PREFIX_SEARCH = 12
-
-
-def request_id_matches(term: str) -> Q:
-    """A request id as a ticket quotes it: exact, in lower case (errorkit's
-    own ids are), or by its first characters (12 or more: "req_5f0c2d9e").
-    Each is served by the column's index (on PostgreSQL its pattern index
-    serves the prefix); Django's "=" search is iexact, UPPER() on both
-    sides, which no index serves."""
-    by_id = Q(request_id__in=[term[:200], term.lower()[:200]])
-    if len(term) >= PREFIX_SEARCH:
-        by_id |= Q(request_id__startswith=term.lower()[:200])
-    return by_id
-
-
 # How many of an incident's status changes its page shows.
 HISTORY_SHOWN = 20
 # Templates of the pieces of the console's pages.
