@@ -18,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 from .compat.drf import api_view_function
 from .declarations import declarations_of
+from .urlconf import handlers_of, view_class
 from .view_names import dotted_path
 
 # The kinds of view, by where the exemption is written.
@@ -66,39 +67,21 @@ class AutocommitView:
         return dotted_path(self.target)
 
 
-def view_class(callback: Any) -> type | None:
-    """The class a URL's callback serves (DRF's ``cls``, Django's
-    ``view_class``), None for a function view."""
-    found = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-    return found if isinstance(found, type) else None
-
-
 def autocommit_view(callback: Callable[..., Any]) -> AutocommitView | None:
     """What ``callback`` (a URL's) runs that must commit first, None if nothing.
 
     Read from errorkit's declarations on the callback itself and on every
-    handler it may call: a class's HTTP method handlers, a ViewSet's actions
-    (those its URL maps and its ``@action`` methods), the function under
-    ``@api_view``.
+    handler it may call (``urlconf.handlers_of``).
     """
-    handlers: list[Any] = [callback]
     cls = view_class(callback)
     function = None if cls is None else api_view_function(cls)
     if cls is None or function is not None:
         kind, target = FUNCTION, function or callback
-        handlers.append(function)
     else:
         actions = getattr(callback, "actions", None)
         kind = VIEWSET if isinstance(actions, dict) else CLASS
         target = cls
-        names = list(getattr(cls, "http_method_names", ()))
-        if isinstance(actions, dict):
-            names += [name for name in actions.values() if isinstance(name, str)]
-            get_extra_actions = getattr(cls, "get_extra_actions", None)
-            if callable(get_extra_actions):
-                handlers += get_extra_actions()
-        handlers += [getattr(cls, name, None) for name in dict.fromkeys(names)]
-    decorators = _autocommit_of(h for h in handlers if h is not None)
+    decorators = _autocommit_of(handler for _, handler in handlers_of(callback))
     if not decorators:
         return None
     return AutocommitView(target, kind, decorators)

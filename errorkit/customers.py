@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +148,15 @@ class LedgerLine:
     label: str  # a note: who added funds, or what a charge was for
 
 
+@dataclass(frozen=True)
+class DayUsage:
+    """What a customer paid for in one day."""
+
+    day: date
+    calls: int  # paid calls charged that day
+    spend: Any  # what they were charged, a positive amount
+
+
 class Funds(Protocol):
     """A user's money (errorkit.billing): what they have, its history, and
     adding to it."""
@@ -161,6 +170,11 @@ class Funds(Protocol):
     ) -> tuple[list[LedgerLine], bool]:
         """``limit`` of ``user``'s money moves (charges, top-ups, refunds)
         from ``offset``, newest first, and whether older ones follow."""
+        ...
+
+    def usage(self, user: Any, *, since: datetime) -> list[DayUsage]:
+        """``user``'s paid calls and spend per day (in the current time
+        zone) since ``since``, oldest first; a day without any is left out."""
         ...
 
     def parse(self, text: str) -> Any:

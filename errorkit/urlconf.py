@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from .compat.drf import api_view_function
+
 
 @dataclass(frozen=True)
 class RoutedView:
@@ -43,3 +45,40 @@ def _join(prefix: str, route: str) -> str:
 
 def _without_anchors(route: str) -> str:
     return route.removeprefix("^").removesuffix("$")
+
+
+def view_class(callback: Any) -> type | None:
+    """The class a URL's callback serves (DRF's ``cls``, Django's
+    ``view_class``), None for a function view."""
+    found = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    return found if isinstance(found, type) else None
+
+
+def handlers_of(callback: Callable[..., Any]) -> list[tuple[str, Any]]:
+    """Everything a URL's callback may call, each with the HTTP method it
+    serves ("" when that is not known): the callback itself, the function
+    under ``@api_view``, a class's HTTP method handlers, a ViewSet's actions
+    (those its URL maps, and its ``@action`` methods)."""
+    handlers: list[tuple[str, Any]] = [("", callback)]
+    cls = view_class(callback)
+    function = None if cls is None else api_view_function(cls)
+    if cls is None or function is not None:
+        if function is not None:
+            handlers.append(("", function))
+        return handlers
+    names = [(name.upper(), name) for name in getattr(cls, "http_method_names", ())]
+    actions = getattr(callback, "actions", None)
+    if isinstance(actions, dict):
+        names += [
+            (method.upper(), action)
+            for method, action in actions.items()
+            if isinstance(method, str) and isinstance(action, str)
+        ]
+        get_extra_actions = getattr(cls, "get_extra_actions", None)
+        if callable(get_extra_actions):
+            handlers += [("", action) for action in get_extra_actions()]
+    for method, name in dict.fromkeys(names):
+        handler = getattr(cls, name, None)
+        if handler is not None:
+            handlers.append((method, handler))
+    return handlers

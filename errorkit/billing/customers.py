@@ -3,17 +3,18 @@ funds to a user's balance, and the page of a user's ledger."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from ..admin_links import admin_url
-from ..customers import Balance, Customer, LedgerLine
+from ..customers import Balance, Customer, DayUsage, LedgerLine
 from ..users import username_field
 from .amounts import to_amount
 from .funds import add_funds, funds_of
 from .models import CreditAccount, LedgerEntry
-from .statements import statement_of
+from .statements import statement_of, usage_of
 
 # The currency of an account made by its first top-up (the model's default).
 NEW_ACCOUNT_CURRENCY = str(CreditAccount._meta.get_field("currency").default)
@@ -41,6 +42,9 @@ class LedgerFunds:
         # What the owner can spend now, not the stored (unfolded) column.
         funds = funds_of(user)
         return funds.balance, funds.currency
+
+    def usage(self, user: Any, *, since: datetime) -> list[DayUsage]:
+        return usage_of(user, since=since)
 
     def currency_of(self, user: Any) -> str:
         account = CreditAccount.objects.filter(owner=user).first()

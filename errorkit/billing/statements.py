@@ -5,11 +5,14 @@ both read it here."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from ..customers import LedgerLine
+from ..customers import DayUsage, LedgerLine
 from .amounts import stored_places
 from .holds import money_sum
 from .models import LedgerEntry
@@ -59,3 +62,23 @@ def statement_of(
         for entry in entries
     ]
     return lines[:limit], len(lines) > limit
+
+
+def usage_of(user: Any, *, since: datetime) -> list[DayUsage]:
+    """``user``'s charges (posts) per day in the current time zone, oldest
+    first."""
+    days = (
+        LedgerEntry.objects.filter(
+            account__owner=user, kind=LedgerEntry.Kind.POST, created__gte=since
+        )
+        .annotate(day=TruncDate("created", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(calls=Count("id"), total=Sum("amount"))
+        .order_by("day")
+    )
+    return [
+        DayUsage(
+            day=row["day"], calls=row["calls"], spend=stored_places(-row["total"])
+        )
+        for row in days
+    ]

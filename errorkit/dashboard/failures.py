@@ -55,8 +55,7 @@ def advice(failure: FailureInfo) -> str:
         )
     if status == 429:
         return _(
-            "Too many requests: retry after the seconds the answer's "
-            "Retry-After said."
+            "Too many requests: retry after the seconds the answer's Retry-After said."
         )
     if status >= 500:
         return _(

@@ -34,6 +34,12 @@ SECTIONS = (
         lambda: customers.funds() is not None,
     ),
     Section(
+        "usage",
+        _("Usage"),
+        "errorkit.billing",
+        lambda: customers.funds() is not None,
+    ),
+    Section(
         "failures",
         _("Failed requests"),
         "errorkit.incidents",

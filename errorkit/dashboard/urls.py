@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import add_funds, balance, failures, keys, pages, stripe_checkout
+from . import add_funds, balance, failures, keys, pages, stripe_checkout, usage
 
 app_name = "errorkit_dashboard"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("balance/add/", add_funds.add_funds, name="add_funds"),
     # Stripe's calls, signed: not a page, and no customer signs in.
     path("stripe/webhook/", stripe_checkout.webhook, name="stripe_webhook"),
+    path("usage/", usage.usage, name="usage"),
     path("failures/", failures.failure_list, name="failures"),
     path("failures/<str:request_id>/", failures.failure_page, name="failure"),
     path("keys/", keys.key_list, name="keys"),

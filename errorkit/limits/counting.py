@@ -97,6 +97,15 @@ class Limit:
             methods = frozenset(m.upper() for m in listed)
         object.__setattr__(self, "_methods", methods)
 
+    def fixed_rate(self) -> tuple[int, int] | None:
+        """(count, seconds) when the rate is fixed; None when it is worked
+        out per request (a callable) or there is none."""
+        return self._parsed
+
+    def counted_methods(self) -> frozenset[str] | None:
+        """The methods this limit counts (upper case); None: every method."""
+        return self._methods
+
     def policy_name(self, count: int, period: int) -> str:
         """The policy's name in the RateLimit headers."""
         return self._name or _default_name(count, period)

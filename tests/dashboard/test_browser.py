@@ -1,7 +1,7 @@
 """A customer on the dashboard in a real browser (Playwright, Debian's
 chromium): creates a key and sees its secret once, renames and revokes it
 through the pages; every page (keys, rename, revoke, balance, add funds,
-failed requests and one of them) passes axe-core in light and dark mode and
+usage, failed requests and one of them) passes axe-core in light and dark mode and
 fits 400 and 1280 px."""
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ def test_the_pages_pass_axe_and_fit_400_and_1280_px(live_server, browser, api_us
                 "keys": "/dashboard/keys/",
                 "balance": "/dashboard/balance/",
                 "add funds": "/dashboard/balance/add/",
+                "usage": "/dashboard/usage/",
                 "failures": "/dashboard/failures/",
                 "failure": "/dashboard/failures/req_5f0c2d9e8b7a4c1d9e3f2a1b9c8d7e6f/",
             }

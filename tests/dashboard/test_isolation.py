@@ -30,6 +30,7 @@ PAGES = {
     "balance": "own",
     "add_funds": "own",
     "failures": "own",
+    "usage": "own",
     "failure": "object",
     "stripe_webhook": "signed",
     "keys": "own",
