@@ -77,8 +77,6 @@ def usage_of(user: Any, *, since: datetime) -> list[DayUsage]:
         .order_by("day")
     )
     return [
-        DayUsage(
-            day=row["day"], calls=row["calls"], spend=stored_places(-row["total"])
-        )
+        DayUsage(day=row["day"], calls=row["calls"], spend=stored_places(-row["total"]))
         for row in days
     ]

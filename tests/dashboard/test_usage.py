@@ -34,7 +34,9 @@ def charge(user, amount: str, days_ago: int = 0) -> None:
     hold = backend.hold(user, Decimal("1.00"), timeout=60, request_id="req-usage")
     backend.post(hold, Decimal(amount))
     if days_ago:
-        entry = LedgerEntry.objects.filter(account__owner=user, kind="post").latest("id")
+        entry = LedgerEntry.objects.filter(account__owner=user, kind="post").latest(
+            "id"
+        )
         LedgerEntry.objects.filter(pk=entry.pk).update(
             created=timezone.now() - timedelta(days=days_ago)
         )

@@ -114,7 +114,10 @@ def broke_caller_gets_402_at_once(base: str, broke_key: str) -> None:
     with pytest.raises(InsufficientBalanceError) as caught:
         api.create_job("demo-echo", 1)
     assert caught.value.attempts == 1 and len(recorder.log) == 1
-    assert caught.value.user_message == "Add funds to your account to continue."
+    # The demo serves the dashboard: the message sends the person to it.
+    assert caught.value.user_message == (
+        f"Add funds to your account to continue: {base}/dashboard/balance/add/"
+    )
     assert announced(recorder.log)
 
 
@@ -212,7 +215,9 @@ def cli_calls_the_demo(base: str, key: str, capsys) -> None:
     assert printed["currency"] == "USD" and printed["info"]["request_id"]
     assert cli(["--base-url", base, "--api-key", "sk_wrong", "models"]) == 1
     err = capsys.readouterr().err
-    assert "Sign in or check your API key." in err
+    assert (
+        f"Sign in or check your API key; your keys are at {base}/dashboard/keys/" in err
+    )
     assert "401 invalid_api_key" in err and "request id: " in err
     job = ["--base-url", base, "--api-key", key, "job", "demo-echo", "--input", "[1]"]
     assert cli(job) == 0

@@ -89,6 +89,11 @@ class Command(BaseCommand):
 
         echo = '{"model": "demo-echo", "input": 1}'
 
+        def status_of(command: str) -> str:
+            return command.replace(
+                "curl -i", "curl -s -o /dev/null -w '%{http_code}\\n'", 1
+            )
+
         def silent(command: str) -> str:
             return command.replace("curl -i", "curl -s -o /dev/null", 1)
 
@@ -147,7 +152,11 @@ class Command(BaseCommand):
             (
                 429,
                 "more jobs than the rate allows (a key with no balance spends nothing)",
-                f"for n in $(seq 80); do {silent(job(echo, broke))}; done; "
+                # Until the first 429, then once more to show it: a fixed
+                # count could straddle the start of the next minute's window.
+                "for n in $(seq 200); do "
+                + status_of(job(echo, broke))
+                + " | grep -q 429 && break; done; "
                 + job(echo, broke),
             ),
             (
