@@ -16,8 +16,7 @@ from ..conf import errorkit_settings
 from .forms import AddFundsForm
 from .models import TopUp
 from .pages import customer, customer_page, unavailable
-from .stripe_checkout import PaymentUnavailable
-from .topups import TopUpBackend
+from .topups import PaymentUnavailable, TopUpBackend
 
 
 def backend() -> TopUpBackend:

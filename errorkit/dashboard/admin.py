@@ -87,6 +87,12 @@ class TopUpAdmin(SearchMixin):
             if added:
                 done += 1
                 self.log_change(request, top_up, "Approved: funds added")
+            elif top_up.status == TopUp.Status.REFUSED:
+                messages.error(
+                    request,
+                    gettext("Top-up #%(id)s was not added: %(reason)s")
+                    % {"id": pk, "reason": top_up.reason},
+                )
         if done:
             messages.success(
                 request,

@@ -118,14 +118,10 @@ class StripeCheckoutTopUp:
                 type(exc).__name__,
             )
             topups.close(top_up.pk, TopUp.Status.FAILED, type(exc).__name__)
-            raise PaymentUnavailable from None
+            raise topups.PaymentUnavailable from None
         top_up.external_id = session.id
         top_up.save(update_fields=["external_id"])
         return redirect(session.url or balance, permanent=False)
-
-
-class PaymentUnavailable(Exception):
-    """The payment provider could not start a payment; nothing was charged."""
 
 
 def _answer(status: int, text: str) -> JsonResponse:
@@ -212,5 +208,9 @@ def _credit(top_up: TopUp, session: dict[str, Any]) -> HttpResponse:
             f"paid {paid} {currency}, asked {asked} {top_up.currency.lower()}",
         )
         return _answer(200, "refused: amount or currency differs from the asked")
-    _, added = topups.credit(top_up.pk, note=f"Stripe Checkout {top_up.external_id}")
+    credited, added = topups.credit(
+        top_up.pk, note=f"Stripe Checkout {top_up.external_id}"
+    )
+    if not added and credited.status == TopUp.Status.REFUSED:
+        return _answer(200, "refused: the balance cannot take it")
     return _answer(200, "credited" if added else "already credited")

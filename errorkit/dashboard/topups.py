@@ -11,6 +11,7 @@ calls ``credit``.
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -25,6 +26,8 @@ from django.utils.translation import gettext_lazy
 
 from .. import customers
 from .models import TopUp
+
+logger = logging.getLogger("errorkit.dashboard.topups")
 
 
 class TopUpBackend(Protocol):
@@ -42,7 +45,8 @@ class TopUpBackend(Protocol):
 
     def start(self, request: HttpRequest, top_up: TopUp) -> HttpResponse:
         """Take ``top_up`` (saved, pending) further: what the customer's
-        browser gets after asking for it."""
+        browser gets after asking for it. ``PaymentUnavailable`` when the
+        payment cannot be started now."""
         ...
 
 
@@ -68,19 +72,32 @@ def credit(top_up_id: Any, *, note: str, by: Any = None) -> tuple[TopUp, bool]:
             return top_up, False
         # The ledger's reference is the top-up's own: even a caller that got
         # past the lock (SQLite has none) cannot credit it twice.
-        added = funds.add_once(
-            top_up.owner,
-            top_up.amount,
-            reference=top_up.reference,
-            currency=top_up.currency,
-            note=note,
-            by=by,
-        )
-        top_up.status = TopUp.Status.CREDITED
-        top_up.decided = timezone.now()
-        top_up.decided_by = by
-        top_up.save(update_fields=["status", "decided", "decided_by"])
+        try:
+            added = funds.add_once(
+                top_up.owner,
+                top_up.amount,
+                reference=top_up.reference,
+                currency=top_up.currency,
+                note=note,
+                by=by,
+            )
+        except ValueError as exc:
+            # The balance cannot take it (another currency now, or past the
+            # largest amount the ledger holds): nothing was written. A paid
+            # one needs a person (a refund), so it is kept, refused, and said.
+            logger.warning("Top-up #%s was not credited: %s", top_up.pk, exc)
+            _end(top_up, TopUp.Status.REFUSED, str(exc), by)
+            return top_up, False
+        _end(top_up, TopUp.Status.CREDITED, "", by)
     return top_up, added
+
+
+def _end(top_up: TopUp, status: TopUp.Status, reason: str, by: Any) -> None:
+    top_up.status = status
+    top_up.reason = reason[:255]
+    top_up.decided = timezone.now()
+    top_up.decided_by = by
+    top_up.save(update_fields=["status", "reason", "decided", "decided_by"])
 
 
 def close(
@@ -92,12 +109,14 @@ def close(
         top_up = TopUp.objects.select_for_update().get(pk=top_up_id)
         if top_up.status != TopUp.Status.PENDING:
             return top_up, False
-        top_up.status = status
-        top_up.reason = reason[:255]
-        top_up.decided = timezone.now()
-        top_up.decided_by = by
-        top_up.save(update_fields=["status", "reason", "decided", "decided_by"])
+        _end(top_up, status, reason, by)
     return top_up, True
+
+
+class PaymentUnavailable(Exception):
+    """Raised by a backend's ``start`` when the payment provider cannot
+    start a payment: the customer is told that nothing was charged and to
+    try again (502), and the top-up is left failed."""
 
 
 class ManualTopUp:
@@ -138,10 +157,13 @@ class DemoTopUp:
         return None
 
     def start(self, request: HttpRequest, top_up: TopUp) -> HttpResponse:
-        credit(top_up.pk, note=_("Demo top-up, nothing paid"))
-        messages.success(
-            request,
-            _("Demo: %(amount)s %(currency)s added, nothing paid.")
-            % {"amount": top_up.amount, "currency": top_up.currency},
-        )
+        top_up, added = credit(top_up.pk, note=_("Demo top-up, nothing paid"))
+        if added:
+            messages.success(
+                request,
+                _("Demo: %(amount)s %(currency)s added, nothing paid.")
+                % {"amount": top_up.amount, "currency": top_up.currency},
+            )
+        else:
+            messages.error(request, _("Your balance cannot take this amount."))
         return redirect("errorkit_dashboard:balance")

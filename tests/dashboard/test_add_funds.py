@@ -12,7 +12,8 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.test import Client, override_settings
 
-from errorkit.billing.funds import funds_of
+from errorkit.billing.amounts import LARGEST
+from errorkit.billing.funds import add_funds, funds_of
 from errorkit.billing.models import LedgerEntry
 from errorkit.dashboard import topups
 from errorkit.dashboard.models import TopUp
@@ -215,8 +216,32 @@ def test_a_top_up_in_another_currency_than_the_balance_is_refused(api_user):
     top_up = TopUp.objects.create(
         owner=api_user, method="manual", amount=Decimal("5"), currency="EUR"
     )
-    with pytest.raises(ValueError, match="kept in USD, not EUR"):
-        topups.credit(top_up.pk, note="wrong currency")
+    top_up, added = topups.credit(top_up.pk, note="wrong currency")
+    assert added is False
     top_up.refresh_from_db()
-    assert top_up.status == "pending"
+    assert (top_up.status, top_up.reason) == (
+        "refused",
+        "The balance is kept in USD, not EUR.",
+    )
     assert funds_of(api_user).balance == Decimal("10.00")
+
+
+def test_staff_are_told_when_a_balance_cannot_take_a_request(customer, api_user, staff):
+    add_funds(api_user, LARGEST - Decimal("20"))
+    customer.post(ADD, {"amount": "25"})
+    top_up = TopUp.objects.get(owner=api_user)
+    answer = staff.post(
+        TOP_UPS, {"action": "approve", "_selected_action": [top_up.pk]}, follow=True
+    )
+    assert f"Top-up #{top_up.pk} was not added" in answer.content.decode()
+    top_up.refresh_from_db()
+    assert top_up.status == "refused"
+    ledger_sums_to_the_balance(api_user)
+
+
+@DEMO
+def test_the_demo_says_when_the_balance_cannot_take_it(customer, api_user):
+    add_funds(api_user, LARGEST - Decimal("20"))
+    answer = customer.post(ADD, {"amount": "25"}, follow=True)
+    assert "Your balance cannot take this amount." in answer.content.decode()
+    ledger_sums_to_the_balance(api_user)

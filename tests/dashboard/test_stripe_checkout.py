@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from errorkit.billing.funds import funds_of
+from errorkit.billing.amounts import LARGEST
+from errorkit.billing.funds import add_funds, funds_of
 from errorkit.billing.models import LedgerEntry
 from errorkit.dashboard.models import TopUp
 from tests.dashboard import stripe_fakes
@@ -190,6 +191,18 @@ def test_a_session_paid_otherwise_than_asked_credits_nothing_and_is_logged(
     (record,) = [r for r in caplog.records if r.name == "errorkit.dashboard.stripe"]
     assert "nothing credited" in record.getMessage()
     assert "whsec" not in record.getMessage() and "sk_test" not in record.getMessage()
+
+
+def test_a_paid_session_the_balance_cannot_take_is_refused_and_logged(
+    started, api_user, caplog
+):
+    add_funds(api_user, LARGEST - Decimal("20"))
+    with caplog.at_level(logging.WARNING, logger="errorkit.dashboard.topups"):
+        assert deliver(event(session(started))) == 200
+    started.refresh_from_db()
+    assert started.status == "refused" and "largest" in started.reason
+    assert any("was not credited" in r.getMessage() for r in caplog.records)
+    ledger_sums_to_the_balance(api_user)
 
 
 def test_an_unpaid_or_expired_session_credits_nothing(started, api_user):
