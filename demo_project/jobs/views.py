@@ -128,6 +128,8 @@ class JobList(APIView):
             output=output,
             cost=model.price,
         )
+        # The customer's ledger names the job beside the charge's request id.
+        request.errorkit.charge.describe(f"job {job.id}")
         return Response(JobSerializer(job).data, status=201)
 
 

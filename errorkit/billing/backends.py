@@ -77,10 +77,14 @@ class BalanceBackend(Protocol):
     ) -> PlacedHold | None:
         """Reserve ``amount`` now (committed); None when it is not spendable."""
 
-    def post(self, hold: PlacedHold, amount: Decimal | None = None) -> None:
+    def post(
+        self, hold: PlacedHold, amount: Decimal | None = None, *, note: str = ""
+    ) -> None:
         """Charge ``amount`` (the hold's by default, never more) in the caller's
-        transaction. Raises ``InsufficientBalance`` when the hold expired and
-        the balance no longer covers it, ``HoldNotActive`` when it was voided."""
+        transaction, with ``note`` saying what it paid for (passed only when a
+        view gives one). Raises ``InsufficientBalance`` when the hold expired
+        and the balance no longer covers it, ``HoldNotActive`` when it was
+        voided."""
 
     def void(self, hold: PlacedHold) -> None:
         """Give the hold back; nothing when it is no longer active."""
@@ -177,7 +181,9 @@ class ModelBalanceBackend:
         write_entry(account_id, Kind.HOLD, reference, request_id, held=amount)
         return account_id, hold.pk
 
-    def post(self, hold: PlacedHold, amount: Decimal | None = None) -> None:
+    def post(
+        self, hold: PlacedHold, amount: Decimal | None = None, *, note: str = ""
+    ) -> None:
         charge = hold.amount if amount is None else amount
         if charge > hold.amount:
             raise ValueError(
@@ -190,18 +196,18 @@ class ModelBalanceBackend:
         on_postgres = transaction.get_connection().vendor == "postgresql"
         with transaction.atomic(savepoint=not on_postgres):
             posted = (
-                pg.post(hold.hold_id, charge, now)
+                pg.post(hold.hold_id, charge, now, note)
                 if on_postgres
-                else self._post(hold, charge, now)
+                else self._post(hold, charge, now, note)
             )
             if posted:
                 return
         # A late post writes, then may refuse: its own savepoint undoes it.
         with transaction.atomic():
-            self._post_late(hold, charge, now)
+            self._post_late(hold, charge, now, note)
 
     @staticmethod
-    def _post(hold: PlacedHold, charge: Decimal, now: datetime) -> bool:
+    def _post(hold: PlacedHold, charge: Decimal, now: datetime, note: str) -> bool:
         """The portable path; ``pg.post`` is the same in one statement."""
         live = Hold.objects.filter(holds.live(now), pk=hold.hold_id)
         if not live.update(status=Status.POSTED, posted_amount=charge, resolved_at=now):
@@ -213,10 +219,13 @@ class ModelBalanceBackend:
             hold.request_id,
             amount=-charge,
             held=-hold.amount,
+            note=note,
         )
         return True
 
-    def _post_late(self, hold: PlacedHold, charge: Decimal, now: datetime) -> None:
+    def _post_late(
+        self, hold: PlacedHold, charge: Decimal, now: datetime, note: str
+    ) -> None:
         """Post a hold that expired: it no longer reserves anything, so the
         charge is taken only if the spendable balance still covers it."""
         spent, released = fold(hold.account_id, now)
@@ -232,7 +241,9 @@ class ModelBalanceBackend:
             hold.reference,
             hold.request_id,
             amount=-charge,
-            note="posted after its hold expired",
+            note=f"{note} (posted after its hold expired)"[:255]
+            if note
+            else "posted after its hold expired",
         )
         held = money(F("held") - released)
         taken = CreditAccount.objects.filter(

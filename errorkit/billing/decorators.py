@@ -70,18 +70,24 @@ class Price:
 Cost = Decimal | int | str | Callable[[Any], Any]
 
 
+# The longest label a charge may have (the ledger's note column).
+LABEL_LENGTH = 255
+
+
 @dataclass
 class Charge:
     """``request.errorkit.charge``: the hold placed for this request.
 
     ``priced`` is what the cost callable validated, for the view to act on.
     A view that prices its usage after the work calls ``use(amount)``: only
-    that much is posted, the rest of the hold goes back.
+    that much is posted, the rest of the hold goes back; ``describe(label)``
+    says what it paid for.
     """
 
     hold: PlacedHold
     priced: Any = None
     amount: Decimal | None = field(default=None)
+    label: str = ""
 
     def use(self, amount: Any) -> None:
         used = to_amount(amount, allow_zero=True)
@@ -91,6 +97,18 @@ class Charge:
                 f"{self.hold.amount}. Price the hold for the most the work can use."
             )
         self.amount = used
+
+    def describe(self, label: Any) -> None:
+        """Say what the charge paid for (``f"job {job.id}"``): the ledger
+        writes it on the charge, and the customer reads it beside its
+        request id on the dashboard's balance page."""
+        text = str(label).strip()
+        if len(text) > LABEL_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise ValueError(
+                f"A charge's label is at most {LABEL_LENGTH} printable "
+                f"characters: {text[:40]!r} is not."
+            )
+        self.label = text
 
 
 def price_of(cost: Cost, request: Any) -> Price:
@@ -165,8 +183,11 @@ class HeldFunds(Step):
     charge: Charge
 
     def commit(self, response: Any) -> None:
+        # The label only when there is one: a project's own backend written
+        # before labels existed keeps working for every view that sets none.
+        described = {"note": self.charge.label} if self.charge.label else {}
         try:
-            self.backend.post(self.charge.hold, self.charge.amount)
+            self.backend.post(self.charge.hold, self.charge.amount, **described)
         except HoldNotActive:
             # Voided by a retry that took this call's Idempotency-Key over.
             raise ek.IdempotencyConflict(SUPERSEDED) from None

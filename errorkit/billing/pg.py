@@ -97,8 +97,8 @@ WITH posted AS (
     RETURNING account_id, amount, reference, request_id
 ), entry AS (
     INSERT INTO {LEDGER} ({ENTRY})
-    SELECT account_id, 'post', -%(charge)s, -amount, reference, request_id, '',
-           %(now)s
+    SELECT account_id, 'post', -%(charge)s, -amount, reference, request_id,
+           %(note)s, %(now)s
     FROM posted
 )
 SELECT COUNT(*) FROM posted
@@ -130,8 +130,10 @@ def hold(
     return None if hold_id is None else (account_id, hold_id)
 
 
-def post(hold_id: Any, charge: Decimal, now: datetime) -> bool:
+def post(hold_id: Any, charge: Decimal, now: datetime, note: str = "") -> bool:
     """Whether the hold was active and unexpired, and is now posted."""
     with connection.cursor() as cursor:
-        cursor.execute(POST_SQL, {"hold": hold_id, "charge": charge, "now": now})
+        cursor.execute(
+            POST_SQL, {"hold": hold_id, "charge": charge, "now": now, "note": note}
+        )
         return bool(cursor.fetchone()[0])

@@ -9,13 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from .. import customers
 from ..conf import errorkit_settings
 from .forms import AddFundsForm
 from .models import TopUp
-from .pages import customer, customer_page, unavailable
+from .pages import customer, customer_page, over_rate, unavailable
 from .topups import PaymentUnavailable, TopUpBackend
 
 
@@ -52,13 +51,10 @@ def add_funds(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            if is_ratelimited(
+            if over_rate(
                 request,
-                group="errorkit.dashboard.add_funds",
-                key="user",
-                rate=errorkit_settings.DASHBOARD_TOP_UP_RATE,
-                method="POST",
-                increment=True,
+                "errorkit.dashboard.add_funds",
+                errorkit_settings.DASHBOARD_TOP_UP_RATE,
             ):
                 form.add_error(
                     None,

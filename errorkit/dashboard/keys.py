@@ -13,12 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from ..conf import errorkit_settings
 from ..customers import CustomerKeys, KeyInfo, customer_keys
 from .forms import NewKeyForm, RenameKeyForm
-from .pages import customer_page, unavailable
+from .pages import customer_page, over_rate, unavailable
 
 # Where a new key's secret waits between the POST that made it and the one
 # page that shows it: the customer's own session, emptied as it is shown.
@@ -79,13 +78,10 @@ def new_key(request: HttpRequest, directory: CustomerKeys) -> HttpResponse:
     form = NewKeyForm(request.POST, name_max_length=directory.name_max_length)
     if not form.is_valid():
         return _list(request, directory, form, status=400)
-    if is_ratelimited(
+    if over_rate(
         request,
-        group="errorkit.dashboard.new_key",
-        key="user",
-        rate=errorkit_settings.DASHBOARD_KEY_CREATE_RATE,
-        method="POST",
-        increment=True,
+        "errorkit.dashboard.new_key",
+        errorkit_settings.DASHBOARD_KEY_CREATE_RATE,
     ):
         form.add_error(
             None,

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
+from django_ratelimit.core import is_ratelimited
 
 from .sections import sections
 
@@ -25,6 +26,14 @@ def customer_page(view: View) -> View:
 def customer(request: HttpRequest) -> Any:
     """The signed-in customer (every dashboard page requires one)."""
     return request.user
+
+
+def over_rate(request: HttpRequest, group: str, rate: str) -> bool:
+    """Count this POST of the customer's against ``rate`` (django-ratelimit's
+    syntax) in ``group``: whether they are over it."""
+    return is_ratelimited(
+        request, group=group, key="user", rate=rate, method="POST", increment=True
+    )
 
 
 def unavailable(request: HttpRequest, what: str) -> HttpResponse:

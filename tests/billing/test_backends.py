@@ -35,6 +35,20 @@ def test_a_hold_reserves_and_a_post_charges(api_user):
     assert_ledger_adds_up(api_user)
 
 
+def test_a_post_writes_what_the_charge_paid_for(api_user):
+    hold = backend.hold(api_user, Decimal("1.00"), timeout=60, request_id="r-2")
+    backend.post(hold, Decimal("0.40"), note="job job_7")
+    late = backend.hold(api_user, Decimal("1.00"), timeout=60)
+    lapse(late)
+    backend.post(late, note="job job_8")
+    notes = LedgerEntry.objects.filter(kind="post").order_by("id")
+    assert list(notes.values_list("note", flat=True)) == [
+        "job job_7",
+        "job job_8 (posted after its hold expired)",
+    ]
+    assert_ledger_adds_up(api_user)
+
+
 def test_a_hold_the_balance_cannot_cover_is_refused(api_user):
     assert backend.hold(api_user, Decimal("10.01"), timeout=60) is None
     backend.hold(api_user, Decimal("6.00"), timeout=60)

@@ -78,6 +78,22 @@ def test_usage_priced_after_the_work_posts_less_and_gives_the_rest_back(api, api
     assert_ledger_adds_up(api_user)
 
 
+def test_a_label_the_view_gives_is_written_on_the_charge(api, api_user):
+    body = {"kind": "echo", "payload": {"label": "task for the report"}}
+    assert post_task(api, body).status_code == 201
+    assert LedgerEntry.objects.get(kind="post").note == "task for the report"
+
+
+@pytest.mark.parametrize("label", ["x" * 256, "two\nlines", "bell\x07"])
+def test_a_label_the_ledger_cannot_hold_is_a_bug_and_charges_nothing(
+    api, api_user, label
+):
+    response = post_task(api, {"kind": "echo", "payload": {"label": label}})
+    assert_error(response, 500, "internal_error")
+    assert balance_of(api_user) == Decimal("10.00")
+    assert not LedgerEntry.objects.filter(kind="post").exists()
+
+
 def test_using_more_than_the_hold_is_a_bug_and_charges_nothing(api, api_user):
     response = post_task(api, {"kind": "echo", "payload": {"use": "0.26"}})
     assert_error(response, 500, "internal_error")

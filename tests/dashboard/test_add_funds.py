@@ -17,6 +17,7 @@ from errorkit.billing.funds import add_funds, funds_of
 from errorkit.billing.models import LedgerEntry
 from errorkit.dashboard import topups
 from errorkit.dashboard.models import TopUp
+from tests.helpers import assert_ledger_adds_up
 from tests.users import make_user
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +28,6 @@ TOP_UPS = "/admin/errorkit_dashboard/topup/"
 DEMO = override_settings(
     ERRORKIT={"TOP_UP_BACKEND": "errorkit.dashboard.topups.DemoTopUp"}
 )
-
-
-@pytest.fixture
-def customer(api_user) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(api_user)
-    return client
-
-
-def ledger_sums_to_the_balance(user) -> None:
-    entries = LedgerEntry.objects.filter(account__owner=user)
-    assert sum(e.amount for e in entries) == funds_of(user).settled
 
 
 def test_the_balance_page_offers_add_funds(customer):
@@ -84,7 +73,7 @@ def test_staff_approve_a_request_once_and_the_ledger_names_them(
     # customer's credit account, each once and as the staff member's.
     logged = LogEntry.objects.filter(user=admin_user)
     assert sorted(e.content_type.model for e in logged) == ["creditaccount", "topup"]
-    ledger_sums_to_the_balance(api_user)
+    assert_ledger_adds_up(api_user)
     # The customer reads who approved it beside the top-up.
     assert admin_user.get_username() in customer.get(BALANCE).content.decode()
 
@@ -132,7 +121,7 @@ def test_the_demo_backend_adds_at_once_and_says_it_is_a_demo(customer, api_user)
     # Reloading the balance page after the redirect adds nothing more.
     customer.get(BALANCE)
     assert funds_of(api_user).balance == Decimal("50.00")
-    ledger_sums_to_the_balance(api_user)
+    assert_ledger_adds_up(api_user)
 
 
 @pytest.mark.parametrize(
@@ -209,7 +198,7 @@ def test_credit_runs_once_even_when_asked_again_for_a_credited_top_up(api_user):
     assert topups.credit(top_up.pk, note="one")[1] is True
     assert topups.credit(top_up.pk, note="two")[1] is False
     assert funds_of(api_user).balance == Decimal("15.00")
-    ledger_sums_to_the_balance(api_user)
+    assert_ledger_adds_up(api_user)
 
 
 def test_a_top_up_in_another_currency_than_the_balance_is_refused(api_user):
@@ -236,7 +225,7 @@ def test_staff_are_told_when_a_balance_cannot_take_a_request(customer, api_user,
     assert f"Top-up #{top_up.pk} was not added" in answer.content.decode()
     top_up.refresh_from_db()
     assert top_up.status == "refused"
-    ledger_sums_to_the_balance(api_user)
+    assert_ledger_adds_up(api_user)
 
 
 @DEMO
@@ -244,4 +233,4 @@ def test_the_demo_says_when_the_balance_cannot_take_it(customer, api_user):
     add_funds(api_user, LARGEST - Decimal("20"))
     answer = customer.post(ADD, {"amount": "25"}, follow=True)
     assert "Your balance cannot take this amount." in answer.content.decode()
-    ledger_sums_to_the_balance(api_user)
+    assert_ledger_adds_up(api_user)

@@ -19,13 +19,6 @@ pytestmark = pytest.mark.django_db
 BALANCE = "/dashboard/balance/"
 
 
-@pytest.fixture
-def customer(api_user) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(api_user)
-    return client
-
-
 def charge(user, amount: str, request_id: str) -> None:
     backend = ModelBalanceBackend()
     hold = backend.hold(user, Decimal("1.00"), timeout=60, request_id=request_id)

@@ -25,13 +25,6 @@ LIST = "/dashboard/failures/"
 CRASH = {"kind": "crash", "payload": 1}
 
 
-@pytest.fixture
-def customer(api_user) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(api_user)
-    return client
-
-
 def keyed(key: str) -> Client:
     return Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {key}")
 

@@ -27,13 +27,6 @@ def revoke_url(key: APIKey) -> str:
     return f"/dashboard/keys/{key.pk}/revoke/"
 
 
-@pytest.fixture
-def customer(api_user) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(api_user)
-    return client
-
-
 def calls_with(secret: str) -> int:
     caller = Client(raise_request_exception=False)
     return caller.get("/v1/account", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code

@@ -24,6 +24,7 @@ from tests.dashboard.stripe_fakes import (
     session,
     signature,
 )
+from tests.helpers import assert_ledger_adds_up
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +53,6 @@ def stripe_api(monkeypatch) -> FakeStripeHTTP:
 
 
 @pytest.fixture
-def customer(api_user) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(api_user)
-    return client
-
-
-@pytest.fixture
 def started(customer, stripe_api, api_user) -> TopUp:
     """alice asked for 25.50 and was sent to Stripe."""
     customer.post(ADD, {"amount": "25.50"})
@@ -69,11 +63,6 @@ def deliver(body: bytes, sig: str | None = None) -> int:
     headers = {} if sig == "" else {"HTTP_STRIPE_SIGNATURE": sig or signature(body)}
     answer = Client().post(HOOK, body, content_type="application/json", **headers)
     return answer.status_code
-
-
-def ledger_sums_to_the_balance(user) -> None:
-    entries = LedgerEntry.objects.filter(account__owner=user)
-    assert sum(e.amount for e in entries) == funds_of(user).settled
 
 
 def test_add_funds_makes_a_checkout_session_and_redirects_to_it(
@@ -136,7 +125,7 @@ def test_a_paid_session_is_credited_once_however_often_it_is_delivered(
     assert entry.amount == Decimal("25.50") and entry.reference == started.reference
     started.refresh_from_db()
     assert started.status == "credited"
-    ledger_sums_to_the_balance(api_user)
+    assert_ledger_adds_up(api_user)
 
 
 def test_the_webhook_may_come_before_the_session_id_is_saved(api_user):
@@ -202,7 +191,7 @@ def test_a_paid_session_the_balance_cannot_take_is_refused_and_logged(
     started.refresh_from_db()
     assert started.status == "refused" and "largest" in started.reason
     assert any("was not credited" in r.getMessage() for r in caplog.records)
-    ledger_sums_to_the_balance(api_user)
+    assert_ledger_adds_up(api_user)
 
 
 def test_an_unpaid_or_expired_session_credits_nothing(started, api_user):

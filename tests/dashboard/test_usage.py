@@ -9,7 +9,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from errorkit.billing.backends import ModelBalanceBackend
@@ -20,13 +19,6 @@ from tests.users import make_user
 pytestmark = pytest.mark.django_db
 
 USAGE = "/dashboard/usage/"
-
-
-@pytest.fixture
-def customer(api_user) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(api_user)
-    return client
 
 
 def charge(user, amount: str, days_ago: int = 0) -> None:

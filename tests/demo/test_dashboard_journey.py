@@ -1,7 +1,8 @@
 """A customer's whole way through the demo's dashboard in a real browser
 (Playwright, Debian's chromium), against the demo served for real: signs in
 with the project's login, creates a key and sees its secret once, calls
-POST /v1/jobs with it over HTTP and finds the charge with its request id,
+POST /v1/jobs with it over HTTP and finds the charge with its request id
+and the job it paid for,
 spends the balance down to a 402 whose body links to "Add funds", follows
 the link, adds funds with the demo's backend, sees the new balance, finds
 the 402 by its request id and opens its page, revokes the key, and the
@@ -58,6 +59,7 @@ def test_a_customer_from_a_new_key_to_a_402_to_funds_to_a_401(live_server, brows
     assert job.status_code == 201, job.text
     page.goto(f"{base}/dashboard/balance/")
     assert job.headers["X-Request-ID"] in page.content()
+    assert f"job {job.json()['id']}" in page.content()  # the view's label
 
     # Spends the balance down to a 402 that links to "Add funds".
     statuses = [api.post(f"{base}/v1/jobs", json=JOB, timeout=30) for _ in range(3)]

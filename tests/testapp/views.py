@@ -93,6 +93,8 @@ class TaskList(APIView):
             wait_at_gate(payload)
         if isinstance(payload, dict) and "use" in payload:
             charge.use(payload["use"])  # usage priced after the work
+        if isinstance(payload, dict) and "label" in payload:
+            charge.describe(payload["label"])  # what the charge paid for
         if isinstance(payload, dict) and payload.get("unrenderable"):
             payload = {"result": "\ud800"}  # a str no encoder can write
         task = Task.objects.create(
