@@ -41,6 +41,10 @@ def routed_policies(urlconf: str | None = None) -> list[Policy]:
                     rate = limit.fixed_rate()
                     if rate is None:
                         continue
+                    # A HEAD routed to a GET's handler (DRF maps it on the
+                    # first request) is that GET: listed once, as GET.
+                    if method == "HEAD" and not limit.counted_methods():
+                        continue
                     methods = limit.counted_methods() or {method}
                     for counted in sorted(methods):
                         policy = Policy(

@@ -17,6 +17,7 @@ def by_route() -> dict[str, list[Policy]]:
 def test_each_kind_of_view_is_read():
     found = by_route()
     for route in ("plain", "async", "apiview", "api-function", "viewset"):
+        assert len(found[f"/v1/limited/{route}"]) == 1, found[f"/v1/limited/{route}"]
         (policy,) = found[f"/v1/limited/{route}"]
         assert (policy.count, policy.period, policy.key) == (2, 60, "ip")
     assert found["/v1/limited/apiview"][0].method == "GET"
@@ -39,3 +40,9 @@ def test_a_rate_worked_out_per_request_is_left_out():
 
 def found_at(route: str) -> list[Policy]:
     return by_route()[route]
+
+
+def test_a_viewset_that_has_answered_lists_its_get_once(client):
+    # DRF maps HEAD to the GET's action on the first request.
+    client.get("/v1/limited/viewset")
+    assert [p.method for p in found_at("/v1/limited/viewset")] == ["GET"]
