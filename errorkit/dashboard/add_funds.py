@@ -15,7 +15,7 @@ from ..conf import errorkit_settings
 from .forms import AddFundsForm
 from .models import TopUp
 from .pages import customer, customer_page, over_rate, unavailable
-from .topups import PaymentUnavailable, TopUpBackend
+from .topups import PaymentUnavailable, TopUpBackend, close
 
 
 def backend() -> TopUpBackend:
@@ -71,6 +71,9 @@ def add_funds(request: HttpRequest) -> HttpResponse:
                 try:
                     return how.start(request, top_up)
                 except PaymentUnavailable:
+                    # Ended here, whichever backend raised it: no top-up is
+                    # left waiting for a payment that never started.
+                    close(top_up.pk, TopUp.Status.FAILED, "payment unavailable")
                     form.add_error(
                         None,
                         _(

@@ -57,20 +57,32 @@ class TopUpAdmin(SearchMixin):
         # A top-up is the record that its money was (or was not) added.
         return False
 
-    def _manual_pending(self, request: HttpRequest, queryset: QuerySet) -> list[int]:
+    def _pending(
+        self, request: HttpRequest, queryset: QuerySet, *, manual: bool
+    ) -> list[int]:
+        """The chosen top-ups still pending (and manual, to approve: a card
+        payment is credited when its provider confirms it, never by hand)."""
         chosen = list(queryset.values_list("pk", "method", "status"))
         ready = [
             pk
             for pk, method, status in chosen
-            if method == "manual" and status == TopUp.Status.PENDING
+            if status == TopUp.Status.PENDING and (method == "manual" or not manual)
         ]
         if len(ready) < len(chosen):
             messages.warning(
                 request,
-                gettext(
-                    "Only pending manual requests can be approved or declined: "
-                    "%(count)d selected top-ups were left as they are (a card "
-                    "payment is credited when the payment provider confirms it)."
+                (
+                    gettext(
+                        "Only pending manual requests can be approved: "
+                        "%(count)d selected top-ups were left as they are (a "
+                        "card payment is credited when the payment provider "
+                        "confirms it)."
+                    )
+                    if manual
+                    else gettext(
+                        "Only pending top-ups can be declined: %(count)d "
+                        "selected top-ups were left as they are."
+                    )
                 )
                 % {"count": len(chosen) - len(ready)},
             )
@@ -80,7 +92,7 @@ class TopUpAdmin(SearchMixin):
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
         who = request.user.get_username()
         done = 0
-        for pk in self._manual_pending(request, queryset):
+        for pk in self._pending(request, queryset, manual=True):
             top_up, added = topups.credit(
                 pk, note=f"Approved by {who} (top-up #{pk})", by=request.user
             )
@@ -104,10 +116,10 @@ class TopUpAdmin(SearchMixin):
                 % {"count": done},
             )
 
-    @admin.action(description=_("Decline selected manual requests"))
+    @admin.action(description=_("Decline selected pending top-ups"))
     def decline(self, request: HttpRequest, queryset: QuerySet) -> None:
         done = 0
-        for pk in self._manual_pending(request, queryset):
+        for pk in self._pending(request, queryset, manual=False):
             top_up, ended = topups.close(
                 pk, TopUp.Status.DECLINED, "declined by staff", by=request.user
             )

@@ -62,6 +62,10 @@ def check_dashboard_middleware(
     ]
 
 
+# What every top-up backend has (errorkit.dashboard.topups.TopUpBackend).
+BACKEND_MEMBERS = ("method", "notice", "refuses", "start")
+
+
 def _top_up_problems() -> list[str]:
     """What is wrong with the top-up settings, each as a sentence."""
     from decimal import Decimal, InvalidOperation
@@ -74,10 +78,23 @@ def _top_up_problems() -> list[str]:
         backend = errorkit_settings.TOP_UP_BACKEND
     except ImportError as exc:
         return [str(exc)]
-    if not callable(backend) or not hasattr(backend, "start"):
+    missing = [name for name in BACKEND_MEMBERS if not hasattr(backend, name)]
+    if not callable(backend) or missing:
         problems.append(
-            _("ERRORKIT['TOP_UP_BACKEND'] is %(value)r, not a top-up backend class.")
-            % {"value": backend}
+            _(
+                "ERRORKIT['TOP_UP_BACKEND'] is %(value)r, not a top-up backend "
+                "class: it needs %(missing)s."
+            )
+            % {"value": backend, "missing": ", ".join(missing or BACKEND_MEMBERS)}
+        )
+    method = getattr(backend, "method", "")
+    if not missing and not (isinstance(method, str) and 0 < len(method) <= 20):
+        problems.append(
+            _(
+                "The top-up backend's method is %(method)r: it must be a short "
+                "name of 1 to 20 characters (it is stored on each top-up)."
+            )
+            % {"method": method}
         )
     try:
         least = Decimal(str(errorkit_settings.TOP_UP_MIN))

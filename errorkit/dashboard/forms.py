@@ -3,6 +3,7 @@ that says what to fix."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -49,6 +50,9 @@ class RenameKeyForm(forms.Form):
         self.fields["name"] = KeyNameField(name_max_length)
 
 
+PLAIN_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
 class AddFundsForm(forms.Form):
     """The amount to add: one the ledger can hold, within the project's
     ``TOP_UP_MIN`` and ``TOP_UP_MAX``, payable by the backend."""
@@ -75,6 +79,10 @@ class AddFundsForm(forms.Form):
     def clean_amount(self) -> Decimal:
         text = self.cleaned_data["amount"]
         try:
+            # As a person writes it: digits and one point, nothing Python's
+            # Decimal would also read ("5_000", "1e3", other scripts' digits).
+            if not PLAIN_AMOUNT.fullmatch(text):
+                raise ValueError(text)
             amount = self.parse(text)
         except ValueError:
             if not _too_large(text, self.most):

@@ -71,6 +71,14 @@ class TopUp(models.Model):
         return f"#{self.pk} {self.amount} {self.currency} ({self.status})"
 
     @property
+    def shown_amount(self) -> str:
+        """The amount as a person wrote it: in cents when it has no finer
+        part ("5.50"), else to its last digit ("5.005")."""
+        amount = Decimal(self.amount)
+        cents = amount.quantize(Decimal("0.01"))
+        return str(cents if cents == amount else amount.normalize())
+
+    @property
     def reference(self) -> str:
         """The ledger's reference of its credit: one per top-up, so the
         ledger itself refuses to credit it twice."""

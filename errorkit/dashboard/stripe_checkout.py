@@ -154,7 +154,11 @@ def webhook(request: HttpRequest) -> HttpResponse:
     kind = event.get("type") if isinstance(event, dict) else None
     data = event.get("data") if isinstance(event, dict) else None
     session = data.get("object") if isinstance(data, dict) else None
-    if kind not in PAID_EVENTS | ENDED_EVENTS or not isinstance(session, dict):
+    if (
+        not isinstance(kind, str)
+        or kind not in PAID_EVENTS | ENDED_EVENTS
+        or not isinstance(session, dict)
+    ):
         return _answer(200, "ignored")
     top_up = _top_up_of(session)
     if top_up is None:

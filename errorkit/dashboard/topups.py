@@ -64,7 +64,8 @@ def credit(top_up_id: Any, *, note: str, by: Any = None) -> tuple[TopUp, bool]:
     """Put a pending top-up's amount in its owner's balance, once: the
     top-up is locked, credited and marked in one transaction, so a webhook
     delivered five times (or by two processes at once) credits it once.
-    Returns the top-up and whether this call credited it."""
+    Returns the top-up and whether this call credited it
+    (``TopUp.DoesNotExist`` for an id that names none)."""
     funds = _funds()
     with transaction.atomic():
         top_up = TopUp.objects.select_for_update().get(pk=top_up_id)
@@ -100,11 +101,21 @@ def _end(top_up: TopUp, status: TopUp.Status, reason: str, by: Any) -> None:
     top_up.save(update_fields=["status", "reason", "decided", "decided_by"])
 
 
+# How a top-up may end without money.
+ENDINGS = frozenset({TopUp.Status.DECLINED, TopUp.Status.REFUSED, TopUp.Status.FAILED})
+
+
 def close(
     top_up_id: Any, status: TopUp.Status, reason: str, *, by: Any = None
 ) -> tuple[TopUp, bool]:
     """End a pending top-up without crediting it (declined by staff, paid in
-    another amount, expired); whether this call ended it."""
+    another amount, expired); whether this call ended it. ``status`` is
+    ``TopUp.Status.DECLINED``, ``REFUSED`` or ``FAILED``."""
+    if status not in ENDINGS:
+        raise ValueError(
+            f"A top-up ends declined, refused or failed, not {status!r}: "
+            "credit() is the way to credit one."
+        )
     with transaction.atomic():
         top_up = TopUp.objects.select_for_update().get(pk=top_up_id)
         if top_up.status != TopUp.Status.PENDING:
@@ -139,7 +150,7 @@ class ManualTopUp:
                 "Your request to add %(amount)s %(currency)s is sent: it shows "
                 "below until staff approve it."
             )
-            % {"amount": top_up.amount, "currency": top_up.currency},
+            % {"amount": top_up.shown_amount, "currency": top_up.currency},
         )
         return redirect("errorkit_dashboard:balance")
 
@@ -162,7 +173,7 @@ class DemoTopUp:
             messages.success(
                 request,
                 _("Demo: %(amount)s %(currency)s added, nothing paid.")
-                % {"amount": top_up.amount, "currency": top_up.currency},
+                % {"amount": top_up.shown_amount, "currency": top_up.currency},
             )
         else:
             messages.error(request, _("Your balance cannot take this amount."))

@@ -53,6 +53,15 @@ def should_record(status: int) -> bool:
     return status >= 500 or status in errorkit_settings.INCIDENT_4XX_CODES
 
 
+def _api_answer(request: HttpRequest, status: int) -> bool:
+    """An API's answer, not a web page's: a caller's error on an API path or
+    one errorkit answered (a DRF view's anywhere). A page's own 403 or 429
+    (a CSRF refusal on a form, say) is not a failed API request."""
+    state = state_of(request)
+    answered = state.error is not None and state.error.status == status
+    return bool(state.is_api) or answered
+
+
 def record_response(
     sender: Any, request: HttpRequest, response: HttpResponseBase, **kwargs: Any
 ) -> None:
@@ -62,7 +71,9 @@ def record_response(
     try:
         if should_record(status):
             item: Occurrence | Failure = capture(request, response)
-        elif status in errorkit_settings.FINDABLE_4XX_CODES:
+        elif status in errorkit_settings.FINDABLE_4XX_CODES and _api_answer(
+            request, status
+        ):
             item = capture_failure(request, response)
         else:
             return

@@ -89,6 +89,52 @@ def test_staff_decline_a_request_and_nothing_is_added(customer, api_user, staff)
     assert "declined" in customer.get(BALANCE).content.decode()
 
 
+class Unreachable:
+    """A project's own backend whose payment provider is down."""
+
+    method = "unreachable"
+    notice = "Paid elsewhere."
+
+    def refuses(self, amount, currency):
+        return None
+
+    def start(self, request, top_up):
+        raise topups.PaymentUnavailable
+
+
+@override_settings(
+    ERRORKIT={"TOP_UP_BACKEND": "tests.dashboard.test_add_funds.Unreachable"}
+)
+def test_a_payment_that_cannot_start_is_a_502_and_leaves_no_top_up_waiting(
+    customer, api_user
+):
+    answer = customer.post(ADD, {"amount": "25"})
+    assert answer.status_code == 502
+    assert "nothing was charged" in answer.content.decode()
+    assert TopUp.objects.get(owner=api_user).status == "failed"
+    assert "not completed" in customer.get(BALANCE).content.decode()
+
+
+def test_a_top_up_ends_only_declined_refused_or_failed(api_user):
+    top_up = TopUp.objects.create(
+        owner=api_user, method="manual", amount=Decimal("5"), currency="USD"
+    )
+    for status in ("credited", "pending", "bogus"):
+        with pytest.raises(ValueError, match="ends declined, refused or failed"):
+            topups.close(top_up.pk, status, "no")
+    top_up.refresh_from_db()
+    assert top_up.status == "pending"
+
+
+def test_staff_decline_a_card_payment_that_never_came(api_user, staff):
+    top_up = TopUp.objects.create(
+        owner=api_user, method="stripe", amount=Decimal("20"), currency="USD"
+    )
+    staff.post(TOP_UPS, {"action": "decline", "_selected_action": [top_up.pk]})
+    top_up.refresh_from_db()
+    assert top_up.status == "declined"
+
+
 def test_staff_cannot_approve_a_card_payment_by_hand(api_user, staff):
     top_up = TopUp.objects.create(
         owner=api_user, method="stripe", amount=Decimal("20"), currency="USD"
@@ -96,7 +142,7 @@ def test_staff_cannot_approve_a_card_payment_by_hand(api_user, staff):
     answer = staff.post(
         TOP_UPS, {"action": "approve", "_selected_action": [top_up.pk]}, follow=True
     )
-    assert "Only pending manual requests" in answer.content.decode()
+    assert "Only pending manual requests can be approved" in answer.content.decode()
     top_up.refresh_from_db()
     assert top_up.status == "pending"
     assert funds_of(api_user).balance == Decimal("10.00")
@@ -115,7 +161,7 @@ def test_the_demo_backend_adds_at_once_and_says_it_is_a_demo(customer, api_user)
     assert "This is a demo" in customer.get(ADD).content.decode()
     answer = customer.post(ADD, {"amount": "40"}, follow=True)
     html = answer.content.decode()
-    assert answer.status_code == 200 and "nothing paid" in html
+    assert answer.status_code == 200 and "Demo: 40.00 USD added, nothing paid." in html
     assert funds_of(api_user).balance == Decimal("50.00")
     assert TopUp.objects.get(owner=api_user).status == "credited"
     # Reloading the balance page after the redirect adds nothing more.
@@ -141,6 +187,11 @@ def test_the_demo_backend_adds_at_once_and_says_it_is_a_demo(customer, api_user)
         ("9" * 39, "Add from 5.00 to 5000.00"),
         ("10.00001", "Write an amount"),
         ("x" * 41, "at most 40 characters"),
+        ("5_000", "Write an amount"),
+        ("١٠", "Write an amount"),
+        ("１０", "Write an amount"),
+        ("1e1", "Write an amount"),
+        (".5", "Write an amount"),
     ],
 )
 def test_every_bad_amount_gets_a_sentence_and_records_nothing(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from errorkit.billing.funds import add_funds
@@ -114,6 +114,22 @@ def test_a_402_page_links_to_add_funds(failed):
     html = page.get(f"{LIST}req-broke-402/").content.decode()
     assert "add funds and retry" in html
     assert 'href="/dashboard/balance/add/"' in html
+
+
+def test_a_page_is_found_by_its_id_in_upper_case_too(customer, failed):
+    assert customer.get(f"{LIST}REQ-ALICE-CRASH/").status_code == 200
+
+
+@override_settings(ERRORKIT={"DASHBOARD_KEY_CREATE_RATE": "1/h"})
+def test_the_dashboards_own_refusals_are_not_failed_api_requests(customer):
+    # A page's 429 (too many keys made) and 403 (a form without its CSRF
+    # token) are the site's, not calls to the API.
+    for _ in range(2):
+        customer.post("/dashboard/keys/new/", {"name": "k"})
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_user("csrf-less"))
+    assert strict.post("/dashboard/keys/new/", {"name": "k"}).status_code == 403
+    assert not FailedRequest.objects.filter(path__startswith="/dashboard/").exists()
 
 
 def test_another_customers_request_is_a_404(customer, failed):

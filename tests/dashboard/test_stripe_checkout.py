@@ -242,8 +242,30 @@ def test_a_session_of_no_top_up_here_is_acknowledged_and_credits_nothing(
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"{", b"[]", b"null", b'{"type": "checkout.session.completed"}', b"\xff"],
-    ids=["empty", "broken", "list", "null", "no-data", "not-utf8"],
+    [
+        b"",
+        b"{",
+        b"[]",
+        b"null",
+        b'{"type": "checkout.session.completed"}',
+        b"\xff",
+        b'{"type": ["a"], "data": {"object": {}}}',
+        b'{"type": {"a": 1}}',
+        b'{"type": "checkout.session.completed", "data": []}',
+        b'{"type": "checkout.session.completed", "data": {"object": "x"}}',
+    ],
+    ids=[
+        "empty",
+        "broken",
+        "list",
+        "null",
+        "no-data",
+        "not-utf8",
+        "list-type",
+        "object-type",
+        "list-data",
+        "string-object",
+    ],
 )
 def test_a_signed_body_that_is_no_event_is_not_a_500(body):
     assert deliver(body) in (200, 400)

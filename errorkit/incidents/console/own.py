@@ -71,7 +71,8 @@ class OwnFailures:
     def failure_of(self, user: Any, request_id: str) -> FailureInfo | None:
         row = (
             _theirs(user)
-            .filter(request_id=request_id[:200])
+            # As a ticket quotes it: exactly, or in lower case (errorkit's own).
+            .filter(request_id__in=[request_id[:200], request_id.lower()[:200]])
             .order_by("-created", "-id")
             .first()
         )
