@@ -171,7 +171,8 @@ def gunicorn(
 def answers(base: str) -> bool:
     try:
         requests.get(f"{base}/v1/nothing", timeout=2)
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.Timeout):
+        # Not up yet, or a worker still importing on a busy machine.
         return False
     return True
 

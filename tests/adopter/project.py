@@ -230,7 +230,8 @@ class Served(str):
 def answers(base: str) -> bool:
     try:
         requests.get(f"{base}/admin/login/", timeout=2)
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.Timeout):
+        # Not up yet, or a worker still importing on a busy machine.
         return False
     return True
 
