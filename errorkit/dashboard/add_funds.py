@@ -38,7 +38,7 @@ def add_funds(request: HttpRequest) -> HttpResponse:
         return unavailable(request, "errorkit.billing")
     how = backend()
     least, most = limits()
-    currency = funds.currency_of(request.user)
+    currency = funds.currency_of(customer(request))
     form = AddFundsForm(
         request.POST if request.method == "POST" else None,
         parse=funds.parse,
@@ -49,42 +49,50 @@ def add_funds(request: HttpRequest) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            if over_rate(
-                request,
-                "errorkit.dashboard.add_funds",
-                errorkit_settings.DASHBOARD_TOP_UP_RATE,
-            ):
-                form.add_error(
-                    None,
-                    _("You have asked many times in a short time. Try again later."),
-                )
-                status = 429
-            else:
-                top_up = TopUp.objects.create(
-                    owner=customer(request),
-                    method=how.method,
-                    amount=form.cleaned_data["amount"],
-                    currency=currency,
-                )
-                try:
-                    return how.start(request, top_up)
-                except PaymentUnavailable:
-                    # Ended here, whichever backend raised it: no top-up is
-                    # left waiting for a payment that never started.
-                    close(top_up.pk, TopUp.Status.FAILED, "payment unavailable")
-                    form.add_error(
-                        None,
-                        _(
-                            "The payment service could not be reached, and "
-                            "nothing was charged. Try again in a few minutes."
-                        ),
-                    )
-                    status = 502
+        answer = _take(request, form, how, currency)
+        if isinstance(answer, HttpResponse):
+            return answer
+        status = answer
     return render(
         request,
         "errorkit_dashboard/add_funds.html",
         {"form": form, "notice": how.notice, "demo": how.method == "demo"},
         status=status,
     )
+
+
+def _take(
+    request: HttpRequest, form: AddFundsForm, how: TopUpBackend, currency: str
+) -> HttpResponse | int:
+    """A posted amount: the backend's answer, or the status of the form shown
+    again with what went wrong (400 a bad amount, 429 too many, 502 no
+    payment service)."""
+    if not form.is_valid():
+        return 400
+    if over_rate(
+        request, "errorkit.dashboard.add_funds", errorkit_settings.DASHBOARD_TOP_UP_RATE
+    ):
+        form.add_error(
+            None, _("You have asked many times in a short time. Try again later.")
+        )
+        return 429
+    top_up = TopUp.objects.create(
+        owner=customer(request),
+        method=how.method,
+        amount=form.cleaned_data["amount"],
+        currency=currency,
+    )
+    try:
+        return how.start(request, top_up)
+    except PaymentUnavailable:
+        # Ended here, whichever backend raised it: no top-up is left waiting
+        # for a payment that never started.
+        close(top_up.pk, TopUp.Status.FAILED, "payment unavailable")
+        form.add_error(
+            None,
+            _(
+                "The payment service could not be reached, and nothing was "
+                "charged. Try again in a few minutes."
+            ),
+        )
+        return 502
