@@ -7,6 +7,7 @@ carries a link exactly when a project serves the page.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from django.http import HttpRequest
 LinkURL = Callable[[HttpRequest | None], "str | None"]
 
 _links: dict[int, dict[str, LinkURL]] = {}
+logger = logging.getLogger("errorkit.error_links")
 
 
 def register_error_link(status: int, name: str, url_of: LinkURL) -> None:
@@ -27,7 +29,13 @@ def links_for(status: int, request: HttpRequest | None) -> dict[str, str]:
     """The links an error with ``status`` carries, by name."""
     found = {}
     for name, url_of in _links.get(status, {}).items():
-        url = url_of(request)
-        if url:
+        try:
+            url = url_of(request)
+        except Exception:
+            # A link is a courtesy: the error it would join is answered
+            # without it rather than turned into a 500.
+            logger.exception("Could not make the %r link of a %s error", name, status)
+            continue
+        if isinstance(url, str) and url:
             found[name] = url
     return found
