@@ -60,10 +60,9 @@ class LedgerFunds:
         note: str,
         by: Any = None,
     ) -> bool:
-        if currency.upper() != self.currency_of(user):
-            raise ValueError(
-                f"The balance is kept in {self.currency_of(user)}, not {currency}."
-            )
+        kept_in = self.currency_of(user)
+        if currency.upper() != kept_in:
+            raise ValueError(f"The balance is kept in {kept_in}, not {currency}.")
         written = LedgerEntry.objects.filter(
             account__owner=user, kind=LedgerEntry.Kind.TOP_UP, reference=reference
         )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .. import customers
+from ..admin_search import clean_term
 from ..customers import FailureInfo
 from .balance import page_number
 from .pages import customer, customer_page, unavailable
@@ -83,8 +84,8 @@ def _status(text: str | None) -> int | None:
 
 
 def _search(text: str | None) -> str:
-    # A pasted id may come with spaces or quotes around it.
-    return (text or "").strip().strip("\"'“”‘’").strip()[:LONGEST_ID]
+    # As the admin's searches read it: no spaces or quotes around a pasted id.
+    return clean_term(text or "")[:LONGEST_ID]
 
 
 @customer_page

@@ -74,7 +74,6 @@ def usage(request: HttpRequest) -> HttpResponse:
         datetime.combine(today - timedelta(days=DAYS - 1), time.min)
     )
     days = days_of(funds.usage(customer(request), since=since), today)
-    balance = funds.balance_of(customer(request))
     return render(
         request,
         "errorkit_dashboard/usage.html",
@@ -83,9 +82,7 @@ def usage(request: HttpRequest) -> HttpResponse:
             "total_spend": sum((d.spend for d in days), Decimal(0)),
             "total_calls": sum(d.calls for d in days),
             "busiest": max(days, key=lambda d: d.spend),
-            "currency": balance.currency
-            if balance
-            else funds.currency_of(customer(request)),
+            "currency": funds.currency_of(customer(request)),
             "chart_height": CHART_HEIGHT,
             "chart_width": DAYS,
             "policies": caller_policies(),

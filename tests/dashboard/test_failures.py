@@ -182,3 +182,9 @@ def test_the_key_prefix_finds_rows_recorded_before_the_owner_was_named(
     )
     html = customer.get(LIST).content.decode()
     assert "req-by-prefix" in html and "Retry-After" in html
+
+
+def test_a_whole_key_pasted_in_the_search_is_never_shown_back(customer, api_key):
+    html = customer.get(LIST, {"q": api_key}).content.decode()
+    assert api_key not in html
+    assert api_key[:11] in html  # searched as its public prefix, as the admin does

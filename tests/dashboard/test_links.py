@@ -10,13 +10,13 @@ import pytest
 from django.test import Client, override_settings
 
 from errorkit.keys.api_keys import create_key
-from tests.helpers import post_task
+from tests.helpers import DASHBOARD_LINKS, post_task
 from tests.users import make_user
 
 pytestmark = pytest.mark.django_db
 
-ADD_FUNDS = "http://testserver/dashboard/balance/add/"
-KEYS = "http://testserver/dashboard/keys/"
+ADD_FUNDS = DASHBOARD_LINKS[402]["addFunds"]
+KEYS = DASHBOARD_LINKS[401]["keys"]
 PROBLEM = "application/problem+json"
 PREFERS = "application/problem+json, application/json;q=0.9"
 

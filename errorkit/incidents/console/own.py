@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from ... import customers
 from ...customers import FailureInfo
 from ..models import FailedRequest
-from .request_ids import request_id_matches
+from .request_ids import exact_request_id, request_id_matches
 
 
 def _theirs(user: Any) -> QuerySet[FailedRequest]:
@@ -71,8 +71,7 @@ class OwnFailures:
     def failure_of(self, user: Any, request_id: str) -> FailureInfo | None:
         row = (
             _theirs(user)
-            # As a ticket quotes it: exactly, or in lower case (errorkit's own).
-            .filter(request_id__in=[request_id[:200], request_id.lower()[:200]])
+            .filter(exact_request_id(request_id))
             .order_by("-created", "-id")
             .first()
         )
