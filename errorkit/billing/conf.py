@@ -10,5 +10,11 @@ DEFAULTS: dict[str, Any] = {
     # Longer than the slowest job: a job finishing later is charged only if
     # the balance still covers it.
     "BALANCE_HOLD_TIMEOUT": 300,
+    # On PostgreSQL, the hold and the post are prepared once per connection
+    # (PREPARE, then EXECUTE by name), so the server plans them once instead
+    # of on every request. False behind a pooler that does not keep a
+    # session's prepared statements (PgBouncer in transaction mode before
+    # 1.21, or with max_prepared_statements = 0).
+    "BILLING_PREPARED_STATEMENTS": True,
 }
 IMPORT_STRINGS: frozenset[str] = frozenset({"BALANCE_BACKEND"})

@@ -10,12 +10,15 @@ debited, by a racing transaction is never counted twice.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.db import connection
 
+from ..conf import errorkit_settings
 from .models import CreditAccount, Hold, LedgerEntry
 
 ACCOUNT = CreditAccount._meta.db_table
@@ -42,8 +45,8 @@ WITH relaxed AS (
         resolved_at = CASE WHEN h.status = 'active' THEN %(now)s
                       ELSE h.resolved_at END,
         status = CASE WHEN h.status = 'active' THEN 'expired' ELSE h.status END
-    WHERE h.account_id = (SELECT id FROM acct)
-      AND ((NOT h.folded AND h.status IN ('posted', 'voided'))
+    WHERE h.account_id = (SELECT id FROM acct) AND NOT h.folded
+      AND (h.status IN ('posted', 'voided')
            OR (h.status = 'active' AND h.expires_at <= %(now)s))
     RETURNING h.account_id, h.status, h.amount, h.posted_amount, h.reference,
               h.request_id
@@ -105,6 +108,51 @@ SELECT COUNT(*) FROM posted
 """
 
 
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+class Statement:
+    """One of this module's statements, planned once per database session.
+
+    Planning the hold's eight-part statement costs PostgreSQL more than
+    running it (about 0.7 ms against 0.3 ms here), and Django's psycopg
+    cursors never prepare. So on a connection's first use the statement is
+    PREPAREd under its name, and every use EXECUTEs it with the values: the
+    same SQL, through Django's cursor (its error wrapping, logging and
+    execute wrappers), planned once. ``BILLING_PREPARED_STATEMENTS = False``
+    sends the plain statement every time instead.
+    """
+
+    def __init__(self, name: str, sql: str) -> None:
+        self.name = name
+        self.sql = sql
+        # Each named value once, in order of first use: $1, $2, ...
+        self.names = tuple(dict.fromkeys(PLACEHOLDER.findall(sql)))
+        positional = PLACEHOLDER.sub(lambda m: f"${self.names.index(m[1]) + 1}", sql)
+        # PostgreSQL infers each value's type from where it is used (the
+        # owner's column may be an integer or a UUID, as the user model says).
+        self.prepare_sql = f"PREPARE {name} AS {positional}"
+        self.execute_sql = f"EXECUTE {name} ({', '.join(['%s'] * len(self.names))})"
+        # The driver's connections this is prepared on. Keyed by the
+        # connection object itself: a reconnect is a new object, on which
+        # it is prepared again; a closed one is forgotten with it.
+        self.prepared_on: WeakKeyDictionary[Any, bool] = WeakKeyDictionary()
+
+    def execute(self, cursor: Any, values: dict[str, Any]) -> None:
+        if not errorkit_settings.BILLING_PREPARED_STATEMENTS:
+            cursor.execute(self.sql, values)
+            return
+        session = connection.connection
+        if session not in self.prepared_on:
+            cursor.execute(self.prepare_sql)
+            self.prepared_on[session] = True
+        cursor.execute(self.execute_sql, [values[name] for name in self.names])
+
+
+HOLD_STATEMENT = Statement("errorkit_billing_hold", HOLD_SQL)
+POST_STATEMENT = Statement("errorkit_billing_post", POST_SQL)
+
+
 def hold(
     owner_id: Any,
     amount: Decimal,
@@ -115,8 +163,8 @@ def hold(
 ) -> tuple[Any, Any] | None:
     """(account id, hold id) of the hold placed, None if not spendable."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            HOLD_SQL,
+        HOLD_STATEMENT.execute(
+            cursor,
             {
                 "owner": owner_id,
                 "amount": amount,
@@ -133,7 +181,7 @@ def hold(
 def post(hold_id: Any, charge: Decimal, now: datetime, note: str = "") -> bool:
     """Whether the hold was active and unexpired, and is now posted."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            POST_SQL, {"hold": hold_id, "charge": charge, "now": now, "note": note}
+        POST_STATEMENT.execute(
+            cursor, {"hold": hold_id, "charge": charge, "now": now, "note": note}
         )
         return bool(cursor.fetchone()[0])

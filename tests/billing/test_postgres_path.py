@@ -9,6 +9,7 @@ from tests.services import requires_postgres
 
 BILLING_TESTS = [
     "tests/billing/test_backends.py",
+    "tests/billing/test_pg_statements.py",
     # Random histories against the rules' model: the one-statement path
     # equals what the ORM's path equals on the default database.
     "tests/billing/test_histories.py",
