@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import socket
-from urllib.parse import urlparse
+from typing import Any
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 
@@ -17,7 +18,13 @@ REQUIRE_SERVICES = os.environ.get("ERRORKIT_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 if not POSTGRES_URL.startswith("postgres"):
     POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
+# Runs side by side (tests/runs.py) each take a Redis database number of
+# their own (ERRORKIT_TEST_REDIS_DB), on REDIS_URL's server or the local one.
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+if os.environ.get("ERRORKIT_TEST_REDIS_DB"):
+    REDIS_URL = urlunparse(
+        urlparse(REDIS_URL)._replace(path="/" + os.environ["ERRORKIT_TEST_REDIS_DB"])
+    )
 
 
 def answers(url: str, default_port: int) -> bool:
@@ -33,6 +40,21 @@ def answers(url: str, default_port: int) -> bool:
 
 POSTGRES_UP = answers(POSTGRES_URL, 5432)
 REDIS_UP = answers(REDIS_URL, 6379)
+
+
+def postgres_database() -> dict[str, Any]:
+    """The settings of the "postgres" alias, the service database. Runs side
+    by side (tests/runs.py) each name their lane in ``ERRORKIT_TEST_LANE``:
+    each then gets a test database of its own. A run whose default database
+    is PostgreSQL already (DATABASE_URL, a fresh database) keeps Django's
+    name, which the two aliases then share."""
+    import dj_database_url
+
+    config: dict[str, Any] = dict(dj_database_url.parse(POSTGRES_URL))
+    lane = os.environ.get("ERRORKIT_TEST_LANE", "")
+    if lane and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        config["TEST"] = {"NAME": f"test_{config['NAME']}_{lane}"[:63]}
+    return config
 
 
 def require(service: str, up: bool) -> pytest.MarkDecorator:

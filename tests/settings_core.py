@@ -11,7 +11,8 @@ import os
 
 import dj_database_url
 
-from tests.services import POSTGRES_UP, POSTGRES_URL, REQUIRE_SERVICES
+from tests.services import POSTGRES_UP, REQUIRE_SERVICES, postgres_database
+from tests.services import REDIS_URL as SERVICES_REDIS_URL
 
 SECRET_KEY = "tests-only-secret-key"
 DEBUG = False
@@ -77,7 +78,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # The PostgreSQL service database, for the tests that need real concurrency
 # and real transactions; configured when it answers or when CI requires it.
 if POSTGRES_UP or REQUIRE_SERVICES:
-    DATABASES["postgres"] = dj_database_url.parse(POSTGRES_URL)
+    DATABASES["postgres"] = postgres_database()
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 CSRF_FAILURE_VIEW = "errorkit.views.csrf_failure"
@@ -92,7 +93,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "errorkit.openapi.AutoSchema",
 }
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+# The rate-limit cache is Redis when REDIS_URL is set (on the run's own
+# database number, see tests.services), else the in-process cache.
+REDIS_URL = SERVICES_REDIS_URL if os.environ.get("REDIS_URL") else ""
 RATELIMIT_USE_CACHE = "ratelimit"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -6,6 +6,8 @@ distribution, errorkit-client, which installs no Django."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -29,20 +31,38 @@ def run(*command: str | Path, cwd: Path = ROOT) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    run(sys.executable, "-m", "build", "--outdir", out)
+# Distributions built once for every run, by `make dist` (which builds both
+# and checks them with twine): .ci/run builds them before the runs of every
+# interpreter, which then install the same files. Unset, each run builds its
+# own.
+SHARED_DIST = os.environ.get("ERRORKIT_TEST_DIST", "")
+
+
+def built(out: Path, prefix: str, source: Path) -> Path:
+    """``out`` holding the wheel and sdist of the project at ``source``
+    (their names start with ``prefix``): the shared ones, else built here."""
+    if SHARED_DIST:
+        shared = sorted(Path(SHARED_DIST).glob(f"{prefix}-*"))
+        assert len(shared) == 2, (
+            f"ERRORKIT_TEST_DIST has {shared}, not a wheel and an sdist"
+        )
+        for path in shared:
+            shutil.copy(path, out)
+        return out
+    run(sys.executable, "-m", "build", "--outdir", out, source)
     run(sys.executable, "-m", "twine", "check", "--strict", *sorted(out.iterdir()))
     return out
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    return built(tmp_path_factory.mktemp("dist"), "errorkit", ROOT)
 
 
 @pytest.fixture(scope="module")
 def client_dist(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("client-dist")
-    run(sys.executable, "-m", "build", "--outdir", out, ROOT / "errorkit" / "client")
-    run(sys.executable, "-m", "twine", "check", "--strict", *sorted(out.iterdir()))
-    return out
+    client = ROOT / "errorkit" / "client"
+    return built(tmp_path_factory.mktemp("client-dist"), "errorkit_client", client)
 
 
 def fresh_venv(path: Path) -> Path:
