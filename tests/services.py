@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import Any
 from urllib.parse import urlparse, urlunparse
 
+import dj_database_url
 import pytest
+from dj_database_url import DBConfig
 
 REQUIRE_SERVICES = os.environ.get("ERRORKIT_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
@@ -42,15 +43,13 @@ POSTGRES_UP = answers(POSTGRES_URL, 5432)
 REDIS_UP = answers(REDIS_URL, 6379)
 
 
-def postgres_database() -> dict[str, Any]:
+def postgres_database() -> DBConfig:
     """The settings of the "postgres" alias, the service database. Runs side
     by side (tests/runs.py) each name their lane in ``ERRORKIT_TEST_LANE``:
     each then gets a test database of its own. A run whose default database
     is PostgreSQL already (DATABASE_URL, a fresh database) keeps Django's
     name, which the two aliases then share."""
-    import dj_database_url
-
-    config: dict[str, Any] = dict(dj_database_url.parse(POSTGRES_URL))
+    config = dj_database_url.parse(POSTGRES_URL)
     lane = os.environ.get("ERRORKIT_TEST_LANE", "")
     if lane and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         config["TEST"] = {"NAME": f"test_{config['NAME']}_{lane}"[:63]}

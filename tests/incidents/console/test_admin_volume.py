@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from errorkit.incidents.models import FailedRequest, Incident
-from tests.incidents.volume import seed
+from errorkit.incidents.models import FailedRequest
+from tests.incidents.volume import clear, seed
 
 ADMIN = "/admin/errorkit_incidents"
 
@@ -19,8 +19,7 @@ def volume(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         seed(incidents=3000, requests=200_000)
         yield
-        FailedRequest.objects.all().delete()
-        Incident.objects.all().delete()
+        clear()
 
 
 def queries(client, url, params=None) -> tuple[int, str]:
