@@ -1,7 +1,7 @@
 """B6's breakdown: where one paid POST /v1/jobs spends its time, in process.
 
-The same three endpoints as B6 (errorkit's, the hand-made charging one, the
-one that charges nothing), each in a process of its own on a fresh
+The same three endpoints as B6 (``served.SIDES``: errorkit's, the one that
+charges nothing, the hand-made charging one), each in a process of its own on a fresh
 PostgreSQL database and Redis, called one request at a time through
 Django's test client (no HTTP, no other caller). Per request: the wall time,
 the process's CPU time, each SQL statement (count and time waiting for it)
@@ -27,17 +27,11 @@ from benchmarks.harness import scaled  # noqa: E402
 
 REQUESTS = scaled(3000, 1000)
 WARM = 200
-SIDES = {
-    "errorkit": "demo_project.settings",
-    "hand-made": "benchmarks.handmade_demo_settings",
-    "bare": "benchmarks.bare_demo_settings",
-}
-BODY = '{"model": "demo-echo", "input": {"prompt": "hello", "n": 3}}'
 
 
 def measure_here(settings: str) -> str:
     """One side, in this process: its breakdown as text."""
-    from benchmarks.served import REDIS_URL, fresh_database
+    from benchmarks.served import BODY, REDIS_URL, fresh_database
 
     with fresh_database() as url:
         os.environ.update(
@@ -132,14 +126,15 @@ def redis_waits():  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    from benchmarks.served import missing
+    from benchmarks.served import SIDES, missing
 
     reason = missing()
     if reason:
         print(f"B6's breakdown skipped: {reason}")
         return
     if len(sys.argv) > 2 and sys.argv[1] == "--side":
-        print(measure_here(SIDES[sys.argv[2]]))
+        settings, _ = SIDES[sys.argv[2]]
+        print(measure_here(settings))
         return
     print(f"B6's breakdown: one paid POST /v1/jobs, {REQUESTS} in a row, in process")
     for side in SIDES:

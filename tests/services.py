@@ -16,9 +16,13 @@ import pytest
 from dj_database_url import DBConfig
 
 REQUIRE_SERVICES = os.environ.get("ERRORKIT_REQUIRE_SERVICES") == "1"
-POSTGRES_URL = os.environ.get("DATABASE_URL", "")
-if not POSTGRES_URL.startswith("postgres"):
-    POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
+# DATABASE_URL on PostgreSQL is the service database (and the run's default).
+DEFAULT_IS_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+POSTGRES_URL = (
+    os.environ["DATABASE_URL"]
+    if DEFAULT_IS_POSTGRES
+    else "postgres://postgres@127.0.0.1:5432/test"
+)
 # Runs side by side (tests/runs.py) each take a Redis database number of
 # their own (ERRORKIT_TEST_REDIS_DB), on REDIS_URL's server or the local one.
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -51,7 +55,7 @@ def postgres_database() -> DBConfig:
     name, which the two aliases then share."""
     config = dj_database_url.parse(POSTGRES_URL)
     lane = os.environ.get("ERRORKIT_TEST_LANE", "")
-    if lane and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    if lane and not DEFAULT_IS_POSTGRES:
         config["TEST"] = {"NAME": f"test_{config['NAME']}_{lane}"[:63]}
     return config
 
