@@ -64,16 +64,32 @@ def test_four_processes_share_one_exact_limit_per_window(backend):
     for process in processes:
         process.start()
     ready.wait(timeout=60)
-    key, end = key_with_time_left(period, at_least=2.5)
-    for _ in processes:
-        plan.put((key, end))
-    per_process = [results.get(timeout=30) for _ in processes]
-    for process in processes:
-        process.join(timeout=30)
-        assert process.exitcode == 0
+    try:
+        per_process = counts_inside_windows(processes, plan, results, period)
+    finally:
+        for _ in processes:
+            plan.put(None)
+        for process in processes:
+            process.join(timeout=30)
+    assert [process.exitcode for process in processes] == [0] * workers
     first_window = sum(p[0] for p in per_process)
     second_window = sum(p[1] for p in per_process)
     assert (first_window, second_window) == (limit, limit), per_process
+
+
+def counts_inside_windows(processes, plan, results, period) -> list[list[int]]:
+    """Each process's admitted counts for a burst in one window and a burst
+    in the next. A busy machine (CI runs four suites at once) may stretch a
+    burst past its window's edge; the processes say so, and the burst is
+    made again with a fresh key instead of being read as a wrong count."""
+    for _ in range(5):
+        key, end = key_with_time_left(period, at_least=2.5)
+        for _ in processes:
+            plan.put((key, end, period))
+        answers = [results.get(timeout=60) for _ in processes]
+        if all(inside for _, inside in answers):
+            return [admitted for admitted, _ in answers]
+    raise AssertionError("five bursts in a row crossed a window's edge")
 
 
 @requires_redis
