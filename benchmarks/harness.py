@@ -33,7 +33,9 @@ class Row:
     """One line of the table: a ratio against its baseline, and its goal.
 
     ``at_most`` goals are met when the median ratio is at or below ``goal``
-    (costs); otherwise at or above it (throughput).
+    (costs); otherwise at or above it (throughput). A row whose ``unit`` is
+    not "x" holds an amount instead (B7: megabytes), goal in the same unit;
+    the chart of ratios leaves it out.
     """
 
     id: str
@@ -44,6 +46,20 @@ class Row:
     at_most: bool = True
     detail: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+    unit: str = "x"
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.unit == "x"
+
+    def amount(self, value: float) -> str:
+        return f"{value:.3f}x" if self.is_ratio else f"{value:.1f} {self.unit}"
+
+    def spread_text(self) -> str:
+        low, high = self.spread
+        if self.is_ratio:
+            return f"{low:.3f}-{high:.3f}"
+        return f"{low:.1f}-{high:.1f} {self.unit}"
 
     @property
     def median(self) -> float:
@@ -64,7 +80,8 @@ class Row:
     def goal_text(self) -> str:
         if self.goal is None:
             return "(reported)"
-        return f"{'<=' if self.at_most else '>='} {self.goal:.2f}x"
+        goal = f"{self.goal:.2f}x" if self.is_ratio else self.amount(self.goal)
+        return f"{'<=' if self.at_most else '>='} {goal}"
 
     def verdict(self) -> str:
         return {True: "met", False: "MISSED", None: ""}[self.met]
@@ -92,10 +109,9 @@ def table(rows: Sequence[Row]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        low, high = row.spread
         lines.append(
-            f"| {row.id} | {row.what} | {row.against} | {row.median:.3f}x "
-            f"| {low:.3f}-{high:.3f} | {row.goal_text()} | {row.verdict()} |"
+            f"| {row.id} | {row.what} | {row.against} | {row.amount(row.median)} "
+            f"| {row.spread_text()} | {row.goal_text()} | {row.verdict()} |"
         )
     return "\n".join(lines)
 

@@ -36,7 +36,9 @@ def x_of(ratio: float) -> float:
 
 def chart(rows: list[Row]) -> str:
     """An SVG: per row, the median ratio (dot), its range (line), its goal
-    (tick); green where the goal is met, red where it is missed."""
+    (tick); green where the goal is met, red where it is missed. Rows of
+    amounts (B7's megabytes) are in the table only."""
+    rows = [row for row in rows if row.is_ratio]
     height = TOP + ROW_HEIGHT * len(rows) + 30
     width = LABEL_WIDTH + PLOT_WIDTH + 20
     parts = [

@@ -1,4 +1,4 @@
-"""`make bench`: B1-B6, each in a process of its own, then one table.
+"""`make bench`: B1-B7, each in a process of its own, then one table.
 
 Every row is a ratio against a baseline measured in the same run (see
 ``harness``). ``--docs`` also writes the table, the chart of the ratios
@@ -30,6 +30,7 @@ BENCHMARKS = [
     "balance.py",  # B5
     "served.py",  # B6
     "paid_request.py",  # B6's breakdown: printed, not a row
+    "memory.py",  # B7
 ]
 # Printed, not in the table: the incident admin at 200,000 rows (minutes of
 # seeding, so not in the quick run).

@@ -12,8 +12,11 @@ answer must be a 201; the errorkit side's charges must be its jobs, and its
 ledger must sum to its balance, and the hand-made side's likewise. Reports
 requests per second and p50/p99 latency; goals against the hand-made side:
 throughput at least 1.1x, p99 at most 1.0x (against the bare one,
-reported). Needs PostgreSQL, Redis and wrk: prints a line saying which is
-absent and measures nothing without them.
+reported). Beside it, a B7 row: the largest growth of a ``make serve``
+worker's memory over the rounds, from its resident set once warm to its
+peak (/proc's VmRSS and VmHWM; goal under 64 MB). Needs PostgreSQL, Redis
+and wrk: prints a line saying which is absent and measures nothing without
+them.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.harness import Row, publish, scaled  # noqa: E402
+from benchmarks.memory import growth, worker_memory  # noqa: E402
 
 ROUNDS = scaled(5, 2)
 SECONDS = scaled(8, 3)
@@ -115,7 +119,8 @@ def manage(env: dict[str, str], *command: str) -> str:
 
 
 @contextlib.contextmanager
-def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
+def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[int]:
+    """``command`` serving on ``port``; its pid, once the port answers."""
     server = subprocess.Popen(
         command,
         cwd=ROOT,
@@ -136,7 +141,7 @@ def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[None
                         f"{command[0]} did not serve on {port}"
                     ) from None
                 time.sleep(0.2)
-        yield
+        yield server.pid
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
@@ -291,17 +296,23 @@ def measure() -> list[Row]:
             f"PYTHON={sys.executable}",
         ]
         with contextlib.ExitStack() as servers:
+            pids = {}
             for side in SIDES:
                 command = serve if side == "errorkit" else gunicorn_command(ports[side])
-                servers.enter_context(serving(command, envs[side], ports[side]))
+                pids[side] = servers.enter_context(
+                    serving(command, envs[side], ports[side])
+                )
             for side in SIDES:  # warm each: imports, connections
                 load(ports[side], keys[side])
+            # B7: errorkit's workers' memory, warm, then at their peak.
+            warm = worker_memory(pids["errorkit"])
             runs: dict[str, list[Load]] = {side: [] for side in SIDES}
             names = list(SIDES)
             for round_ in range(ROUNDS):
                 for side in names[round_ % 3 :] + names[: round_ % 3]:
                     runs[side].append(load(ports[side], keys[side]))
                     vacuum(url)
+            grew = growth(warm, worker_memory(pids["errorkit"]))
         failed = sum(r.failed for side in runs for r in runs[side])
         jobs = stored_jobs(envs["errorkit"], tuple(f"bench_{s}" for s in SIDES))
         balance, held, ledger = money(envs["errorkit"], "bench_errorkit")
@@ -339,6 +350,20 @@ def measure() -> list[Row]:
             ("bare", "the endpoint without errorkit", "p99", None, True),
         )
         label = {"p99": "p99 latency", "rps": "requests per second"}
+        memory = Row(
+            "B7",
+            "worker's memory growth under B6's load",
+            "its resident set once warm",
+            [max(grew.values())],
+            64.0,
+            unit="MB",
+            detail=f"make serve's {WORKERS} workers, once warm: "
+            + ", ".join(f"{warm[pid].rss:.1f}" for pid in warm)
+            + " MB; growth to their peaks: "
+            + ", ".join(f"{grew[pid]:.1f}" for pid in grew)
+            + f" MB after {sum(r.answered for r in runs['errorkit'])} paid requests",
+            extra={"growth_mb": grew},
+        )
         return [
             Row(
                 "B6",
@@ -354,7 +379,7 @@ def measure() -> list[Row]:
                 extra=extra,
             )
             for side, against, field, goal, at_most in measures
-        ]
+        ] + [memory]
 
 
 def main() -> None:
@@ -364,6 +389,7 @@ def main() -> None:
         return
     rows = measure()
     print(f"  {rows[0].detail}")
+    print(f"  B7: {rows[-1].detail}")
     publish(rows)
 
 

@@ -197,7 +197,9 @@ class TCPProxy:
     """Forwards a local port to PostgreSQL (or Redis) until ``cut()``: then
     every connection through it is closed and new ones are refused, until
     ``restore()``. ``partition()`` fails it as a dead switch does instead:
-    connections are still accepted and stay open, but no byte gets through."""
+    connections are still accepted and stay open, but no byte gets through.
+    ``delay`` (seconds, 0 by default) holds each answer from the target that
+    long before passing it on: a slow database."""
 
     def __init__(self, target_url: str) -> None:
         parsed = urlparse(target_url)
@@ -209,6 +211,7 @@ class TCPProxy:
         )
         self.open = True
         self.forwarding = True
+        self.delay = 0.0
         self.pairs: list[tuple[socket.socket, socket.socket]] = []
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -239,6 +242,8 @@ class TCPProxy:
                     data = key.fileobj.recv(65536)
                     if not data:
                         return
+                    if self.delay and key.fileobj is b:
+                        time.sleep(self.delay)
                     if self.forwarding:  # a partition drops what is sent
                         key.data.sendall(data)
         except OSError:

@@ -63,3 +63,11 @@ def test_rows_are_printed_as_a_table_and_written_for_run_py(
     assert read_rows(str(target)) == rows
     assert all(json.loads(line)["id"] for line in target.read_text().splitlines())
     assert table(rows) in printed
+
+
+def test_a_row_of_megabytes_says_its_unit_and_is_judged_against_its_goal():
+    row = Row("B7", "growth", "before", [16.4], 64.0, unit="MB")
+    assert table([row]).splitlines()[-1] == (
+        "| B7 | growth | before | 16.4 MB | 16.4-16.4 MB | <= 64.0 MB | met |"
+    )
+    assert Row("B7", "growth", "before", [70.0], 64.0, unit="MB").met is False

@@ -26,6 +26,16 @@ def test_the_chart_draws_each_row_with_its_range_and_goal():
     assert "B1 GET & <POST> / bare" in labels
 
 
+def test_rows_of_amounts_are_in_the_table_not_in_the_chart_of_ratios():
+    rows = [
+        Row("B6", "paid", "hand-made", [1.2], 1.1, at_most=False),
+        Row("B7", "memory", "before", [16.4], 64.0, unit="MB"),
+    ]
+    svg = ET.fromstring(chart(rows))
+    assert len(svg.findall(f"{SVG}circle")) == 1
+    assert "B7 memory / before" not in [t.text for t in svg.findall(f"{SVG}text")]
+
+
 def test_the_scale_is_logarithmic_and_clamped():
     assert x_of(1.0) - x_of(0.5) == pytest.approx(x_of(2.0) - x_of(1.0))
     assert x_of(100.0) == x_of(8.0) and x_of(0.01) == x_of(0.25)

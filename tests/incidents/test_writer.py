@@ -93,3 +93,46 @@ def test_callers_errors_and_crashes_share_the_writers_batches(client):
         == 20
     )
     assert Incident.objects.get().count == 10
+
+
+def test_past_its_bound_the_queue_drops_counts_and_logs_and_writes_the_rest(caplog):
+    """A slow database: the writer's thread is held inside its first write
+    while requests keep failing. The queue holds ``max_queued`` events, the
+    rest are dropped, counted and logged, never kept in memory; once the
+    database answers, what was queued is written."""
+    import threading
+
+    from django.test import RequestFactory
+
+    from errorkit.incidents.capture import capture
+    from errorkit.incidents.writer import BackgroundWriter
+
+    class Answer:
+        status_code = 500
+
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowDatabase(BackgroundWriter):
+        max_queued = 5
+        batch_size = 1
+        linger = 0.0
+
+        def _write(self, batch):
+            entered.set()
+            release.wait(timeout=30)
+            super()._write(batch)
+
+    own = SlowDatabase()
+    events = [capture(RequestFactory().get("/v1/x/1"), Answer()) for _ in range(20)]
+    own.submit(events[0])
+    assert entered.wait(timeout=30)  # the first is being written, slowly
+    with caplog.at_level(logging.ERROR, logger="errorkit.incidents"):
+        for event in events[1:]:
+            own.submit(event)
+    assert own.queue.qsize() == 5
+    assert own.dropped == 14
+    dropped = [r for r in caplog.records if "the queue is full" in r.getMessage()]
+    assert len(dropped) == 14
+    release.set()
+    assert own.flush(timeout=30)
+    assert Incident.objects.get().count == 6
