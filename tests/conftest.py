@@ -20,10 +20,12 @@ def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
     return None if inside_demo == demo_run else True
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Debian's chromium, driven by Playwright (tests.browsers marks the
-    tests that need it)."""
+    tests that need it). One per module: each test opens a context of its
+    own (cookies, storage and viewport apart), and a launch costs a second or
+    more of CPU, which CI's parallel runs share."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the test's own

@@ -25,11 +25,19 @@ from typing import Any
 from urllib.parse import urlparse
 
 import httpx
+import pytest
 import requests
 
 from tests.services import POSTGRES_URL
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Marks the tests that serve ``tests.settings`` (gunicorn, or pytest on a
+# fresh PostgreSQL database) in processes of their own: they test the same
+# thing whatever their run's settings, so the e-mail user model's run leaves
+# them out (``-m "not served"``, tests/runs.py) and every interpreter's
+# "all" run runs them.
+served = pytest.mark.served
 
 
 @contextlib.contextmanager

@@ -46,3 +46,19 @@ def test_every_run_names_its_settings_and_the_alone_tests_exist():
     for run, paths in runs.ALONE.items():
         assert run in runs.RUNS
         assert all((runs.ROOT / path).is_file() for path in paths)
+
+
+def test_every_module_the_email_run_leaves_out_serves_tests_settings_itself():
+    """The e-mail run leaves out ``served`` tests: those that serve
+    ``tests.settings`` in processes of their own. Every module of its paths
+    that starts such a process must be marked, or the run would test it
+    again for nothing; and no other module may be, or it would go untested
+    with the e-mail user model."""
+    root = Path(runs.ROOT)
+    paths = [a for a in runs.RUNS["email"] if a.startswith("tests/")]
+    for path in paths:
+        for module in sorted((root / path).rglob("test_*.py")):
+            text = module.read_text()
+            serves = "gunicorn(" in text or "pytest_on_fresh_postgres(" in text
+            marked = "served]" in text or "@served" in text
+            assert serves == marked, module

@@ -21,12 +21,13 @@ from tests.served import (
     TCPProxy,
     fresh_postgres,
     gunicorn,
+    served,
     setup_caller,
     wait_until,
 )
 from tests.services import requires_postgres
 
-pytestmark = requires_postgres
+pytestmark = [requires_postgres, served]
 
 ACCOUNT = "errorkit_billing_creditaccount"
 HOLD = "errorkit_billing_hold"

@@ -4,7 +4,7 @@ ORM's: both must keep every promise the same."""
 
 from __future__ import annotations
 
-from tests.served import pytest_on_fresh_postgres
+from tests.served import pytest_on_fresh_postgres, served
 from tests.services import requires_postgres
 
 BILLING_TESTS = [
@@ -21,5 +21,6 @@ BILLING_TESTS = [
 
 
 @requires_postgres
+@served
 def test_the_billing_tests_pass_on_the_postgresql_path():
     pytest_on_fresh_postgres(*BILLING_TESTS)

@@ -14,10 +14,17 @@ import psycopg
 import requests
 
 from tests.dashboard.stripe_fakes import event, signature
-from tests.served import ROOT, environment, fresh_postgres, gunicorn, setup_caller
+from tests.served import (
+    ROOT,
+    environment,
+    fresh_postgres,
+    gunicorn,
+    served,
+    setup_caller,
+)
 from tests.services import requires_postgres
 
-pytestmark = requires_postgres
+pytestmark = [requires_postgres, served]
 
 # Makes alice's pending card top-up of 25.50 USD; prints its id.
 MAKE_TOP_UP = """

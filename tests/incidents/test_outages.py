@@ -9,10 +9,17 @@ import psycopg
 import pytest
 import requests
 
-from tests.served import TCPProxy, fresh_postgres, gunicorn, setup_caller, wait_until
+from tests.served import (
+    TCPProxy,
+    fresh_postgres,
+    gunicorn,
+    served,
+    setup_caller,
+    wait_until,
+)
 from tests.services import requires_postgres
 
-pytestmark = requires_postgres
+pytestmark = [requires_postgres, served]
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import psycopg
 import pytest
 import requests
 
-from tests.served import fresh_postgres, gunicorn, setup_caller
+from tests.served import fresh_postgres, gunicorn, served, setup_caller
 from tests.services import requires_postgres
 
-pytestmark = requires_postgres
+pytestmark = [requires_postgres, served]
 
 BUGS = {"first": 25, "other-bug": 7}  # more than INCIDENT_SAMPLE_FIRST (20)
 
