@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponseBase, QueryDict, RawPostDataException
 from django.http.request import HttpHeaders
 from django.utils import timezone
@@ -247,6 +248,10 @@ def _read(notes: list[str], name: str, read: Callable[[], Any], default: Any) ->
 
 
 def _body_of(request: HttpRequest) -> bytes:
+    # Django's WSGI request reads nothing without a Content-Length: most
+    # failing requests (GETs) skip the stream's machinery (B4).
+    if isinstance(request, WSGIRequest) and not request.META.get("CONTENT_LENGTH"):
+        return b""
     try:
         return request.body
     except RawPostDataException:  # a stream no one kept: nothing to show

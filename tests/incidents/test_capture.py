@@ -95,3 +95,20 @@ def test_a_non_refusal_has_no_reason(api):
     )
     row = FailedRequest.objects.get(request_id="crash-1")
     assert (row.status_code, row.reason, row.method) == (500, "", "POST")
+
+
+@pytest.mark.parametrize(
+    "make, body",
+    [
+        (lambda rf: rf.get("/v1/x"), b""),
+        (lambda rf: rf.post("/v1/x", b'{"n": 1}', "application/json"), b'{"n": 1}'),
+        (lambda rf: rf.generic("DELETE", "/v1/x", b"gone"), b"gone"),
+    ],
+)
+def test_an_events_body_is_the_requests_and_an_empty_one_needs_no_note(make, body):
+    from django.test import RequestFactory
+
+    from errorkit.incidents.capture import raw_event
+
+    event = raw_event(make(RequestFactory()), 500, None)
+    assert (event.body, event.notes) == (body, [])
