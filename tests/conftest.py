@@ -21,18 +21,17 @@ def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's chromium, driven by Playwright (tests.browsers marks the
-    tests that need it). One per module: each test opens a context of its
-    own (cookies, storage and viewport apart), and a launch costs a second or
-    more of CPU, which CI's parallel runs share."""
+def chromium() -> Iterator[Any]:
+    """Debian's chromium, driven by Playwright, launched once per module: a
+    launch costs a second or more of CPU, which CI's parallel runs share.
+    Tests take it through ``browser``."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the test's own
     # ORM calls happen around it, never concurrently.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
                 "--no-sandbox",
@@ -42,9 +41,21 @@ def browser() -> Iterator[Any]:
                 "--disable-sync",
             ],
         )
-        yield browser
-        browser.close()
+        yield launched
+        launched.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    """The module's chromium (tests.browsers marks the tests that need it).
+    Whatever pages and contexts a test opened are closed when it ends, as if
+    it had had a browser of its own: no connection of its pages outlives the
+    test and its database (a live server's thread still answering one when
+    the test's data is flushed fails in that thread)."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 @pytest.fixture
