@@ -6,14 +6,17 @@ measures the cost per error with recording on ("sync": written in the
 request; "background": queued for the process's writer thread, whose backlog
 is flushed outside the timing) against the same 500 with recording off, in
 one process on a fresh database (PostgreSQL when it answers, else a SQLite
-file). The same for a caller's 401 and its lean findable row. Goals: sync at
-most 2x, background at most 1.15x.
+file). The same for a caller's 401 and its lean findable row. Goal:
+background at most 1.15x. Sync is reported with its floor: it writes the
+event in the request, one statement, so it costs at least one round trip to
+the database (measured beside it: SELECT 1 through Django).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -28,7 +31,9 @@ from benchmarks.harness import Row, alternate, micros, publish, ratios, scaled  
 FINGERPRINTS = 10
 ERRORS = scaled(10_000, 1_000)
 ROUNDS, SLICES, PER_SLICE = scaled(9, 5), scaled(6, 4), 50
-SYNC_GOAL, BACKGROUND_GOAL = 2.0, 1.15
+# Sync recording is reported against its floor, not judged against a goal:
+# it pays one statement's round trip per event by design (issue 25).
+SYNC_GOAL, BACKGROUND_GOAL = None, 1.15
 ADMIN_URL = os.environ.get("DATABASE_URL", "")
 if not ADMIN_URL.startswith("postgres"):
     ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
@@ -125,6 +130,19 @@ def on_fresh_database(run: Callable[[str], None]) -> None:
         drop()
 
 
+def floor(results: dict[str, list[float]], trip: list[float], mode: str) -> str:
+    """What recording adds to a 500, said against one round trip: sync
+    recording writes the event in the request, so one statement's round
+    trip is its floor."""
+    added = statistics.median(results["on"]) - statistics.median(results["off"])
+    if mode != "sync":
+        return ""
+    return (
+        f"recording adds {added * 1e6:.0f} us, {added / statistics.median(trip):.1f} "
+        "round trips (its floor: 1); "
+    )
+
+
 def main() -> None:
     on_fresh_database(run)
 
@@ -174,9 +192,22 @@ def run(url: str) -> None:
 
         return go
 
+    def round_trip(n: int) -> float:
+        # Sync recording's floor: one statement's round trip through Django.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            for _ in range(n):
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            return time.perf_counter() - started
+
+    trip = alternate({"trip": round_trip}, ROUNDS, SLICES, PER_SLICE)["trip"]
     print(
         f"B4: incidents on {engine}: {ERRORS} errors across {FINGERPRINTS} "
-        "fingerprints per mode, then alternating rounds"
+        f"fingerprints per mode, then alternating rounds; one round trip "
+        f"(SELECT 1 through Django) {micros(trip)}"
     )
     rows = []
     for mode, goal in (("sync", SYNC_GOAL), ("background", BACKGROUND_GOAL)):
@@ -211,7 +242,8 @@ def run(url: str) -> None:
                 goal,
                 detail=f"{incidents} incidents, counts sum {total} of "
                 f"{ERRORS + 1}: {'exact' if exact else 'NOT EXACT'}; "
-                f"{len(queries)} SQL statement(s) for one event; on "
+                + floor(results, trip, mode)
+                + f"{len(queries)} SQL statement(s) for one event; on "
                 f"{micros(results['on'])}, off {micros(results['off'])}",
                 extra={"exact": exact, "queries": len(queries)},
             )

@@ -20,18 +20,17 @@ def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
     return None if inside_demo == demo_run else True
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """Debian's chromium, driven by Playwright, launched once per module: a
-    launch costs a second or more of CPU, which CI's parallel runs share.
-    Tests take it through ``browser``."""
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Debian's chromium, driven by Playwright (tests.browsers marks the
+    tests that need it)."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the test's own
     # ORM calls happen around it, never concurrently.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
+        browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
                 "--no-sandbox",
@@ -41,21 +40,9 @@ def chromium() -> Iterator[Any]:
                 "--disable-sync",
             ],
         )
-        yield launched
-        launched.close()
+        yield browser
+        browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def browser(chromium: Any) -> Iterator[Any]:
-    """The module's chromium (tests.browsers marks the tests that need it).
-    Whatever pages and contexts a test opened are closed when it ends, as if
-    it had had a browser of its own: no connection of its pages outlives the
-    test and its database (a live server's thread still answering one when
-    the test's data is flushed fails in that thread)."""
-    yield chromium
-    for context in chromium.contexts:
-        context.close()
 
 
 @pytest.fixture
