@@ -130,13 +130,11 @@ def on_fresh_database(run: Callable[[str], None]) -> None:
         drop()
 
 
-def floor(results: dict[str, list[float]], trip: list[float], mode: str) -> str:
+def floor(results: dict[str, list[float]], trip: list[float]) -> str:
     """What recording adds to a 500, said against one round trip: sync
     recording writes the event in the request, so one statement's round
     trip is its floor."""
     added = statistics.median(results["on"]) - statistics.median(results["off"])
-    if mode != "sync":
-        return ""
     return (
         f"recording adds {added * 1e6:.0f} us, {added / statistics.median(trip):.1f} "
         "round trips (its floor: 1); "
@@ -242,7 +240,7 @@ def run(url: str) -> None:
                 goal,
                 detail=f"{incidents} incidents, counts sum {total} of "
                 f"{ERRORS + 1}: {'exact' if exact else 'NOT EXACT'}; "
-                + floor(results, trip, mode)
+                + (floor(results, trip) if mode == "sync" else "")
                 + f"{len(queries)} SQL statement(s) for one event; on "
                 f"{micros(results['on'])}, off {micros(results['off'])}",
                 extra={"exact": exact, "queries": len(queries)},
